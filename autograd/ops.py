@@ -1,0 +1,171 @@
+"""The op table: every operation's forward rule beside its local derivatives.
+
+Each :class:`Op` says how to compute an output from its inputs (``forward``) and,
+right next to it, the partial derivative of that output with respect to each input
+(``derivative``): the *local derivative* that the chain rule multiplies by the
+upstream gradient during backward.
+
+One rule, two paths. A derivative rule receives the op's output and inputs and is
+written with nothing but ``+ - * / **`` and comparisons (plus :func:`log` for
+``**``). So the very same rule runs
+
+* on plain floats, in the fast ``backward()`` pass, and
+* on :class:`~autograd.Value` objects, in ``backward(create_graph=True)``, where
+  evaluating it records a graph of the gradient that can be differentiated again.
+
+Adding an op means adding one entry here (and one line to the tests' op list).
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One differentiable operation.
+
+    Attributes:
+        name: how the op is shown in graphs and messages, e.g. ``"*"`` or ``"tanh"``.
+        forward: maps input floats to the output float; raises on domain errors.
+        derivative: ``derivative(out, *inputs)`` returns one local derivative
+            ``d out / d input_i`` per input. Works on floats and on Values.
+        formulas: the local derivatives in words, one per input (``x``, ``y`` name
+            the inputs, ``out`` the output); ``x_i``-style for ops with many inputs.
+    """
+
+    name: str
+    forward: Callable[..., float]
+    derivative: Callable[..., tuple[Any, ...]]
+    formulas: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r})"
+
+
+def log(x: Any) -> Any:
+    """Natural log of a float or a Value (derivative rules call this, not math.log)."""
+    return math.log(x) if isinstance(x, (int, float)) else x.log()
+
+
+# ----------------------------------------------------------------------------
+# Forward rules that need a domain check. Each names the op and the bad input.
+# ----------------------------------------------------------------------------
+
+
+def _divide(x: float, y: float) -> float:
+    if y == 0:
+        raise ZeroDivisionError(f"division by zero in {x!r} / {y!r}")
+    return x / y
+
+
+def _power(x: float, y: float) -> float:
+    if x == 0 and y < 0:
+        raise ZeroDivisionError(f"0 cannot be raised to a negative power ({x!r} ** {y!r})")
+    if x < 0 and not float(y).is_integer():
+        raise ValueError(
+            f"**: a negative base needs an integer exponent, got {x!r} ** {y!r} "
+            "(the result would be complex)"
+        )
+    try:
+        return float(x**y)
+    except OverflowError:
+        raise OverflowError(f"**: {x!r} ** {y!r} is too large for a float") from None
+
+
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise OverflowError(f"exp: exp({x!r}) is too large for a float (input > ~709.78)") from None
+
+
+def _log(x: float) -> float:
+    if x <= 0:
+        raise ValueError(f"log: input must be positive, got {x!r}")
+    return math.log(x)
+
+
+def _sqrt(x: float) -> float:
+    if x < 0:
+        raise ValueError(f"sqrt: input must be non-negative, got {x!r}")
+    return math.sqrt(x)
+
+
+def _sigmoid(x: float) -> float:
+    # 1 / (1 + e^-x) overflows e^-x for x < -709; the two branches only ever
+    # exponentiate a non-positive number, so neither can overflow.
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _pow_exponent_derivative(out: Any, x: Any) -> Any:
+    """d(x**y)/dy = x**y * ln(x): defined for x > 0; 0 at x == 0 (where out is 0)."""
+    if x > 0:
+        return out * log(x)
+    if x == 0:
+        return 0.0
+    raise ValueError(f"**: the derivative with respect to the exponent needs a positive base, got {x!r}")
+
+
+# ----------------------------------------------------------------------------
+# The table. name, forward rule, local derivative(s) per input, same in words.
+# ----------------------------------------------------------------------------
+
+ADD = Op("+", lambda x, y: x + y, lambda out, x, y: (1.0, 1.0), ("1", "1"))
+SUB = Op("-", lambda x, y: x - y, lambda out, x, y: (1.0, -1.0), ("1", "-1"))
+MUL = Op("*", lambda x, y: x * y, lambda out, x, y: (y, x), ("y", "x"))
+DIV = Op("/", _divide, lambda out, x, y: (1 / y, -out / y), ("1/y", "-out/y"))
+POW = Op(
+    "**",
+    _power,
+    lambda out, x, y: (y * x ** (y - 1), _pow_exponent_derivative(out, x)),
+    ("y * x**(y-1)", "out * ln(x)"),
+)
+NEG = Op("neg", lambda x: -x, lambda out, x: (-1.0,), ("-1",))
+ABS = Op("abs", abs, lambda out, x: (1.0 if x > 0 else -1.0 if x < 0 else 0.0,), ("sign(x)",))
+EXP = Op("exp", _exp, lambda out, x: (out,), ("out",))
+LOG = Op("log", _log, lambda out, x: (1 / x,), ("1/x",))
+SQRT = Op("sqrt", _sqrt, lambda out, x: (0.5 / out,), ("1/(2*out)",))
+TANH = Op("tanh", math.tanh, lambda out, x: (1 - out * out,), ("1 - out**2",))
+SIGMOID = Op("sigmoid", _sigmoid, lambda out, x: (out * (1 - out),), ("out * (1 - out)",))
+RELU = Op(
+    "relu", lambda x: x if x > 0 else 0.0, lambda out, x: (1.0 if x > 0 else 0.0,), ("1 if x > 0 else 0",)
+)
+
+# Ops with any number of inputs. Fusing a neuron's weighted sum into one node
+# (instead of 2n nodes of * and +) is what keeps training fast in pure Python.
+SUM = Op("sum", lambda *xs: sum(xs), lambda out, *xs: (1.0,) * len(xs), ("1",))
+DOT = Op(
+    "dot",
+    # inputs are w_1..w_n followed by x_1..x_n; out = sum_i w_i * x_i
+    lambda *wx: sum(map(operator.mul, wx[: len(wx) // 2], wx[len(wx) // 2 :])),
+    lambda out, *wx: wx[len(wx) // 2 :] + wx[: len(wx) // 2],
+    ("x_i (for w_i)", "w_i (for x_i)"),
+)
+
+
+@lru_cache(maxsize=256)
+def power_op(n: float) -> Op:
+    """``x ** n`` for a constant exponent n: one input, d/dx x**n = n * x**(n-1).
+
+    Ops are shared, not made per node: each distinct exponent gets one cached Op.
+    """
+    shown = f"{n:g}"
+
+    def derivative(out: Any, x: Any) -> tuple[Any]:
+        # n == 0 would otherwise evaluate 0 * x**-1, which fails at x == 0
+        return (n * x ** (n - 1),) if n != 0 else (0.0,)
+
+    return Op(f"**{shown}", lambda x: _power(x, n), derivative, (f"{shown} * x**{n - 1:g}",))
+
+
+UNARY_OPS: dict[str, Op] = {op.name: op for op in (NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU)}
+BINARY_OPS: dict[str, Op] = {op.name: op for op in (ADD, SUB, MUL, DIV, POW)}
