@@ -8,19 +8,27 @@
 8.0
 """
 
+from autograd.anomaly import AnomalyError, detect_anomaly
 from autograd.engine import topological_order
+from autograd.functional import grad, hessian, jacobian, value_and_grad
 from autograd.gradcheck import GradientCheckError, gradcheck, numerical_gradient
 from autograd.ops import Op
 from autograd.value import Value, dot, no_grad, sum_values
 
 __all__ = [
+    "AnomalyError",
     "GradientCheckError",
     "Op",
     "Value",
+    "detect_anomaly",
     "dot",
+    "grad",
     "gradcheck",
+    "hessian",
+    "jacobian",
     "no_grad",
     "numerical_gradient",
     "sum_values",
     "topological_order",
+    "value_and_grad",
 ]

@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     from autograd.value import Value
 
 
+class AnomalyMode:
+    """Set by :func:`autograd.detect_anomaly`; backward then checks its result."""
+
+    enabled = False
+
+
 def topological_order(root: Value) -> list[Value]:
     """All nodes that ``root`` depends on (and root itself), inputs before outputs.
 
@@ -85,6 +91,10 @@ def backpropagate(root: Value) -> list[Value]:
                     child.grad += derivative * upstream
     except (ArithmeticError, ValueError) as error:
         raise type(error)(_describe_failure(node, error)) from error
+    if AnomalyMode.enabled:
+        from autograd.anomaly import check_backward  # imported late: anomaly imports this module
+
+        check_backward(order)
     return order
 
 

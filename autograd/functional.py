@@ -1,0 +1,190 @@
+"""Differential operators as function transformations, in the spirit of JAX and HIPS autograd.
+
+``grad(f)`` is a new function that returns the gradient of ``f``. The functions
+transformed here take scalar arguments and return one Value (``jacobian``: a
+list of Values).
+
+Floats in, floats out: called with numbers, the transformed functions return
+plain floats. Values in, Values out: called with Values (as happens when one
+transformation wraps another, ``grad(grad(f))``), they return differentiable
+Values, so derivatives of any order compose.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from autograd import engine
+from autograd.value import Value, _as_float
+
+Argnums = int | Sequence[int] | None
+
+
+def grad(f: Callable[..., Any], argnums: Argnums = None) -> Callable[..., Any]:
+    """The gradient of scalar-valued ``f``.
+
+    ``argnums`` picks the arguments to differentiate with respect to: an int
+    gives one derivative, a sequence gives a tuple of them, and None (the
+    default) gives a tuple with one derivative per argument.
+
+    >>> grad(lambda x, y: x * y ** 2)(3.0, 2.0)
+    (4.0, 12.0)
+    >>> grad(lambda x: x ** 3, argnums=0)(2.0)
+    12.0
+    """
+
+    def gradient(*args: Any) -> Any:
+        return value_and_grad(f, argnums)(*args)[1]
+
+    return _named(gradient, "grad", f)
+
+
+def value_and_grad(f: Callable[..., Any], argnums: Argnums = None) -> Callable[..., tuple[Any, Any]]:
+    """Like :func:`grad`, but returns ``(f(*args), gradient)`` from one forward pass.
+
+    >>> value_and_grad(lambda x, y: x * y)(3.0, 2.0)
+    (6.0, (2.0, 3.0))
+    """
+
+    def value_and_gradient(*args: Any) -> tuple[Any, Any]:
+        inputs, traced = _trace_inputs(f, args)
+        chosen = _chosen(argnums, len(inputs))
+        out = _scalar_output(f, inputs)
+        wrt = [inputs[i] for i in chosen]
+        if traced:
+            derivatives: tuple[Any, ...] = engine.gradient_graph(out, wrt)
+            value: Any = out
+        else:
+            engine.backpropagate(out)
+            derivatives, value = tuple(x.grad for x in wrt), out.data
+        return value, (derivatives[0] if isinstance(argnums, int) else derivatives)
+
+    return _named(value_and_gradient, "value_and_grad", f)
+
+
+def hessian(f: Callable[..., Any], argnums: Argnums = None) -> Callable[..., list[list[float]]]:
+    """Matrix of second derivatives d2f / dx_i dx_j, as a nested list of floats.
+
+    Differentiates the gradient Values (built with ``create_graph``) once more,
+    one row per argument.
+
+    >>> hessian(lambda x, y: x ** 2 * y)(1.0, 3.0)
+    [[6.0, 2.0], [2.0, 0.0]]
+    """
+
+    def second_derivatives(*args: Any) -> list[list[float]]:
+        inputs, _ = _trace_inputs(f, args)
+        chosen = _chosen(argnums, len(inputs))
+        wrt = [inputs[i] for i in chosen]
+        first = engine.gradient_graph(_scalar_output(f, inputs), wrt)
+        return [[d.data for d in engine.gradient_graph(g, wrt)] for g in first]
+
+    return _named(second_derivatives, "hessian", f)
+
+
+def jacobian(f: Callable[..., Any], argnums: Argnums = None) -> Callable[..., list[list[float]]]:
+    """Matrix d out_i / d x_j of a function returning a list of Values (row per output).
+
+    >>> jacobian(lambda x, y: [x * y, x + y])(2.0, 5.0)
+    [[5.0, 2.0], [1.0, 1.0]]
+    """
+
+    def jacobian_rows(*args: Any) -> list[list[float]]:
+        inputs, _ = _trace_inputs(f, args)
+        wrt = [inputs[i] for i in _chosen(argnums, len(inputs))]
+        outputs = f(*inputs)
+        if isinstance(outputs, Value) or not isinstance(outputs, Sequence):
+            raise TypeError(
+                f"jacobian: {_name(f)} must return a list of Values, got {type(outputs).__name__}"
+            )
+        rows = []
+        for i, out in enumerate(outputs):
+            _require_value(out, f"output {i} of {_name(f)}")
+            for x in wrt:
+                x.grad = 0.0
+            engine.backpropagate(out)
+            rows.append([x.grad for x in wrt])
+        return rows
+
+    return _named(jacobian_rows, "jacobian", f)
+
+
+# ----------------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------------
+
+
+def _trace_inputs(f: Callable[..., Any], args: Sequence[Any]) -> tuple[list[Value], bool]:
+    """Fresh leaf Values for numbers (labelled with f's parameter names); Values pass through.
+
+    Returns the inputs and whether any argument was already a Value (then the
+    result must stay differentiable).
+    """
+    if not args:
+        raise TypeError(f"{_name(f)}: needs at least one argument to differentiate")
+    names = _parameter_names(f, len(args))
+    inputs, traced = [], False
+    for name, arg in zip(names, args):
+        if isinstance(arg, Value):
+            inputs.append(arg)
+            traced = True
+        else:
+            try:
+                inputs.append(Value(_as_float(arg), label=name))
+            except TypeError:
+                raise TypeError(
+                    f"{_name(f)}: argument {name!r} must be a real number, got {type(arg).__name__}: {arg!r}"
+                ) from None
+    return inputs, traced
+
+
+def _parameter_names(f: Callable[..., Any], count: int) -> list[str]:
+    try:
+        params = [
+            p.name
+            for p in inspect.signature(f).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+    except (TypeError, ValueError):
+        params = []
+    return [params[i] if i < len(params) else f"arg{i}" for i in range(count)]
+
+
+def _chosen(argnums: Argnums, count: int) -> list[int]:
+    if argnums is None:
+        return list(range(count))
+    picked = [argnums] if isinstance(argnums, int) else list(argnums)
+    for i in picked:
+        if isinstance(i, bool) or not isinstance(i, int):
+            raise TypeError(f"argnums must be ints, got {type(i).__name__}: {i!r}")
+        if not -count <= i < count:
+            raise ValueError(f"argnums {i} is out of range for a function called with {count} argument(s)")
+    return [i % count for i in picked]
+
+
+def _scalar_output(f: Callable[..., Any], inputs: list[Value]) -> Value:
+    out = f(*inputs)
+    if isinstance(out, tuple) and len(out) == 1:
+        # grad(g) of a one-argument g returns a 1-tuple: unwrap, so grad(grad(g)) works
+        out = out[0]
+    if isinstance(out, (int, float)) and not isinstance(out, bool):
+        return Value(out)  # a constant function: every derivative is 0
+    _require_value(out, f"the result of {_name(f)}")
+    return out
+
+
+def _require_value(out: Any, what: str) -> None:
+    if not isinstance(out, Value):
+        raise TypeError(f"{what} must be a Value (a scalar), got {type(out).__name__}: {out!r}")
+
+
+def _name(f: Callable[..., Any]) -> str:
+    return getattr(f, "__name__", repr(f))
+
+
+def _named(wrapper: Callable[..., Any], transform: str, f: Callable[..., Any]) -> Callable[..., Any]:
+    wrapper.__name__ = f"{transform}({_name(f)})"
+    wrapper.__doc__ = f"{transform} of {_name(f)}"
+    return wrapper
