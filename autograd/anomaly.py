@@ -82,7 +82,7 @@ def check_backward(order: list[Value]) -> None:
                 raise AnomalyError(
                     f"backward: {node._op.name} with inputs {_describe(node._children)} gave "
                     f"gradient {contribution!r} for input {i} ({_name(child)}): local derivative "
-                    f"{node._op.formulas[min(i, len(node._op.formulas) - 1)]} = {derivative!r}, "
+                    f"{node._op.formula(i, len(node._children))} = {derivative!r}, "
                     f"upstream gradient {node.grad!r}"
                 )
 

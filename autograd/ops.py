@@ -47,6 +47,14 @@ class Op:
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
 
+    def formula(self, index: int, arity: int) -> str:
+        """The local derivative for input ``index`` in words.
+
+        The formulas split the inputs into equal groups: one formula each for
+        ``x`` and ``y``, one for all terms of a sum, one per half of a dot product.
+        """
+        return self.formulas[index * len(self.formulas) // arity]
+
 
 def log(x: Any) -> Any:
     """Natural log of a float or a Value (derivative rules call this, not math.log)."""
@@ -148,7 +156,7 @@ DOT = Op(
     # inputs are w_1..w_n followed by x_1..x_n; out = sum_i w_i * x_i
     lambda *wx: sum(map(operator.mul, wx[: len(wx) // 2], wx[len(wx) // 2 :])),
     lambda out, *wx: wx[len(wx) // 2 :] + wx[: len(wx) // 2],
-    ("x_i (for w_i)", "w_i (for x_i)"),
+    ("x_i", "w_i"),  # d/dw_i = x_i, d/dx_i = w_i
 )
 
 

@@ -212,26 +212,49 @@ class Value:
     # -- gradients ------------------------------------------------------------
 
     def backward(
-        self, *, create_graph: bool = False, inputs: Sequence[Value] | None = None
-    ) -> tuple[Value, ...] | None:
+        self, *, create_graph: bool = False, inputs: Sequence[Value] | None = None, record: bool = False
+    ) -> Any:
         """Reverse-mode differentiation from this node.
 
         ``backward()`` sets d(self)/d(node) into ``node.grad`` (a float) for every
-        node of the graph. Leaf gradients *accumulate*: call :meth:`zero_grad`
-        (or ``Module.zero_grad()``) between steps.
+        node of the graph. Leaf gradients *accumulate* over calls (as in PyTorch):
+        call :meth:`zero_grad` (or ``Module.zero_grad()``) between steps.
+        Gradients of intermediate nodes belong to the latest call only.
 
         ``backward(create_graph=True)`` instead *returns* the gradients as
         Values, each with its own graph, so they can be differentiated again:
         one per Value in ``inputs`` (default: every variable, i.e. every leaf
         that is not a constant, in graph order). ``.grad`` is left untouched.
+
+        ``backward(record=True)`` does what ``backward()`` does and returns an
+        :class:`~autograd.record.BackwardRecord` of every step, to print or replay.
         """
         if create_graph:
+            if record:
+                raise ValueError("record=True cannot be combined with create_graph=True")
             chosen = self.variables() if inputs is None else list(inputs)
             return engine.gradient_graph(self, chosen)
         if inputs is not None:
             raise ValueError("inputs= is only used with create_graph=True")
+        if self.grad != 0.0 and self._children:  # backward ran through here before
+            from autograd.teaching import warn_if_backward_again
+
+            warn_if_backward_again(self, engine.topological_order(self))
+        if record:
+            from autograd.record import backpropagate_recorded
+
+            return backpropagate_recorded(self)
         engine.backpropagate(self)
         return None
+
+    def explain(self, x: Value, max_paths: int = 64) -> Any:
+        """d(self)/d(x) spelled out: every path from self down to x, its local derivatives and their product.
+
+        Prints as text; shows as Markdown and LaTeX in Jupyter. See :mod:`autograd.explain`.
+        """
+        from autograd.explain import explain
+
+        return explain(self, x, max_paths=max_paths)
 
     def variables(self) -> list[Value]:
         """Every leaf of this graph that is a variable (not a constant), inputs first."""
@@ -241,6 +264,14 @@ class Value:
         """Set ``grad`` to 0.0 on this node and every node it was computed from."""
         for node in engine.topological_order(self):
             node.grad = 0.0
+
+    # -- Jupyter display --------------------------------------------------------
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """In Jupyter, a Value at the end of a cell shows its graph as SVG (text if dot is missing)."""
+        from autograd.draw import mimebundle  # imported here: draw imports this module
+
+        return mimebundle(self, include, exclude)
 
 
 # ----------------------------------------------------------------------------
@@ -328,3 +359,23 @@ def dot(weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
     if not weights:
         raise ValueError("dot needs at least one weight and input")
     return _apply(DOT, *_as_values(weights, "dot"), *_as_values(inputs, "dot"))
+
+
+def apply_op(op: Op, *inputs: Operand) -> Value:
+    """Apply an :class:`~autograd.ops.Op` (your own, say) to Values or numbers.
+
+    This is how to add an op without touching the library: write its forward
+    rule and local derivatives as an ``Op`` and apply it. Check the rule with
+    :func:`autograd.gradcheck` or :func:`autograd.check_nodes`.
+
+    >>> from autograd.ops import Op
+    >>> cube = Op("cube", lambda x: x ** 3, lambda out, x: (3 * x ** 2,), ("3 x**2",))
+    >>> x = Value(2.0)
+    >>> y = apply_op(cube, x)
+    >>> y.backward()
+    >>> y.data, x.grad
+    (8.0, 12.0)
+    """
+    if not isinstance(op, Op):
+        raise TypeError(f"apply_op: expected an autograd Op, got {type(op).__name__}")
+    return _apply(op, *_as_values(inputs, f"apply_op({op.name})"))

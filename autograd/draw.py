@@ -1,0 +1,332 @@
+"""Drawing a Value's expression graph with Graphviz.
+
+:func:`draw_graph` turns the graph behind a Value into a :class:`graphviz.Digraph`,
+in the style micrograd made familiar: every Value is a box showing its label,
+``data`` and ``grad``; every op is a small oval between a computed Value and the
+Values it was computed from. For ``L = (a * b + a).tanh()``::
+
+    [a | data 2 | grad ..] --> (*) --> [data -6 | grad ..] --> (+) --> [data -4 | ..] --> (tanh) --> [L]
+    [b | data -3 | grad ..] -/                           a ---/
+
+Reading right to left is reading backward: the grad in each box is
+d(root)/d(that box): over every path from the box to the root, the product of
+the local derivatives along the path, summed.
+
+The drawing is built in small steps that later features extend:
+
+* :func:`walk_graph` numbers the Values in topological order (inputs first) and
+  lists, for each, the ids of its inputs. Ids come from that order, never from
+  ``id()``, so the same graph always gives byte-identical DOT source.
+* :func:`value_node_style`, :func:`op_node_style` and :func:`edge_style` choose the
+  Graphviz attributes of one node or edge.
+* :func:`draw_graph` puts the pieces together; :func:`render_svg` and
+  :func:`mimebundle` (Jupyter display) run Graphviz's ``dot`` on the result.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from typing import Any, NamedTuple
+
+import graphviz
+
+from autograd.engine import topological_order
+from autograd.value import Value
+
+__all__ = [
+    "DEFAULT_MAX_NODES",
+    "INSTALL_GRAPHVIZ",
+    "RANKDIRS",
+    "GraphNode",
+    "GraphTooLargeError",
+    "GraphvizNotFoundError",
+    "ValueGraph",
+    "draw_graph",
+    "edge_style",
+    "format_number",
+    "mimebundle",
+    "op_node_style",
+    "render_svg",
+    "value_node_style",
+    "walk_graph",
+]
+
+DEFAULT_MAX_NODES = 500
+"""Most Values :func:`draw_graph` draws unless told otherwise. Past a few hundred
+boxes a picture is unreadable and ``dot``'s layout takes seconds to minutes."""
+
+RANKDIRS = ("LR", "RL", "TB", "BT")
+"""Graphviz layout directions: left to right, right to left, top to bottom, bottom to top."""
+
+INSTALL_GRAPHVIZ = (
+    "install Graphviz: apt-get install graphviz / brew install graphviz / "
+    "conda install graphviz / https://graphviz.org/download/"
+)
+
+SVG_MIMETYPE = "image/svg+xml"
+
+# Constants (the 2 in ``2 * x``) are drawn in grey so the variables stand out.
+_CONSTANT_COLOR = "gray55"
+
+
+class GraphTooLargeError(ValueError):
+    """The graph has more Values than ``max_nodes`` allows."""
+
+    def __init__(self, node_count: int, max_nodes: int) -> None:
+        self.node_count = node_count
+        self.max_nodes = max_nodes
+        super().__init__(
+            f"the graph has {node_count} values, more than max_nodes={max_nodes}: a picture that "
+            f"large is unreadable and slow to lay out. Draw a smaller part of the expression, or "
+            f"pass max_nodes={node_count} (or max_nodes=None) to draw it anyway"
+        )
+
+
+class GraphvizNotFoundError(graphviz.ExecutableNotFound):
+    """Graphviz's ``dot`` program is not installed (or not on PATH).
+
+    A subclass of :class:`graphviz.ExecutableNotFound` (itself a RuntimeError),
+    so code written against the graphviz package still catches it.
+    """
+
+    def __init__(self, message: str) -> None:
+        # graphviz.ExecutableNotFound formats its own message from a command
+        # line; skip that and keep ours, which says how to install Graphviz.
+        RuntimeError.__init__(self, message)
+
+
+@contextmanager
+def _explain_missing_graphviz() -> Iterator[None]:
+    try:
+        yield
+    except GraphvizNotFoundError:
+        raise  # already explained
+    except graphviz.ExecutableNotFound as error:
+        raise GraphvizNotFoundError(
+            f"Graphviz's `dot` program was not found on PATH, so the graph cannot be rendered; "
+            f"{INSTALL_GRAPHVIZ} (the DOT source is still available as .source)"
+        ) from error
+
+
+class ValueGraph(graphviz.Digraph):
+    """A :class:`graphviz.Digraph` whose rendering says how to install Graphviz if ``dot`` is missing.
+
+    Everything else is the graphviz package's own: ``.source`` (DOT text),
+    ``.pipe(format="svg")``, ``.render("L", format="svg")``, ``.view()``, and
+    inline display in Jupyter.
+    """
+
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        with _explain_missing_graphviz():
+            return super().pipe(*args, **kwargs)
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        # view() and the graphviz package's own Jupyter display call render/pipe.
+        with _explain_missing_graphviz():
+            return super().render(*args, **kwargs)
+
+
+# ----------------------------------------------------------------------------
+# The structure: which boxes and arrows there are
+# ----------------------------------------------------------------------------
+
+
+class GraphNode(NamedTuple):
+    """One Value as drawn: its node id, the Value, and its inputs' node ids in argument order.
+
+    An input used twice (``a * a``) appears twice in ``input_ids``: one arrow per use.
+    """
+
+    id: str
+    value: Value
+    input_ids: tuple[str, ...]
+
+    @property
+    def op_id(self) -> str:
+        """Id of the op node between this Value and its inputs (only drawn if it has inputs)."""
+        return f"op{self.id[1:]}"
+
+
+def walk_graph(root: Value, *, max_nodes: int | None = DEFAULT_MAX_NODES) -> list[GraphNode]:
+    """Every Value that ``root`` depends on, inputs first, numbered ``v0, v1, ...`` in that order.
+
+    Raises :class:`GraphTooLargeError` when there are more than ``max_nodes``
+    Values (``None``: no limit). The count comes from the iterative topological
+    sort alone, so even a graph of millions of nodes is refused promptly.
+    """
+    order = topological_order(root)
+    if max_nodes is not None and len(order) > max_nodes:
+        raise GraphTooLargeError(len(order), max_nodes)
+    ids = {value: f"v{index}" for index, value in enumerate(order)}
+    return [GraphNode(ids[value], value, tuple(ids[child] for child in value.children)) for value in order]
+
+
+# ----------------------------------------------------------------------------
+# The styles: how each box and arrow looks
+# ----------------------------------------------------------------------------
+
+
+def format_number(x: float, digits: int = 4) -> str:
+    """``x`` to ``digits`` significant digits: 0.2404890830 -> '0.2405', 1234567.0 -> '1.235e+06'.
+
+    Negative zero prints as 0: a learner should not wonder what "-0" means.
+    """
+    if x == 0:
+        return "0"
+    return f"{x:.{digits}g}"
+
+
+def value_node_style(value: Value, *, show_grad: bool = True, digits: int = 4) -> dict[str, str]:
+    """Graphviz attributes of the box for one Value: ``label | data 2 | grad -3``.
+
+    The box is an HTML-like table (one cell per field), so user labels need
+    only HTML escaping, not DOT record escaping. Variables' labels are bold;
+    constants are grey.
+    """
+    cells = []
+    if value.label:
+        name = html.escape(value.label)
+        cells.append(f"<B>{name}</B>" if value.is_leaf and value.op != "const" else name)
+    cells.append(f"data {format_number(value.data, digits)}")
+    if show_grad:
+        cells.append(f"grad {format_number(float(value.grad), digits)}")
+    row = "".join(f"<TD>{cell}</TD>" for cell in cells)
+    table = f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4"><TR>{row}</TR></TABLE>'
+    style = {"shape": "plain", "label": f"<{table}>"}
+    if value.op == "const":
+        style.update(color=_CONSTANT_COLOR, fontcolor=_CONSTANT_COLOR)
+    return style
+
+
+def op_node_style(value: Value) -> dict[str, str]:
+    """Graphviz attributes of the oval naming the op that computed ``value`` (``*``, ``tanh``, ``**2``).
+
+    ``ordering="in"`` keeps the incoming arrows in argument order (x above y),
+    which matters for ``-``, ``/`` and ``**``.
+    """
+    return {"label": graphviz.nohtml(value.op), "shape": "ellipse", "ordering": "in"}
+
+
+def edge_style(source: Value, target: Value, position: int) -> dict[str, str]:
+    """Graphviz attributes of the arrow from input number ``position`` of ``target`` (``source``).
+
+    A plain arrow for now; this is the place to annotate an arrow (say, with
+    its local derivative d target / d source).
+    """
+    return {}
+
+
+# ----------------------------------------------------------------------------
+# Putting it together
+# ----------------------------------------------------------------------------
+
+
+def draw_graph(
+    root: Value,
+    *,
+    rankdir: str = "LR",
+    show_grad: bool = True,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    digits: int = 4,
+    **graph_attrs: str | float,
+) -> ValueGraph:
+    """The expression graph that ``root`` was computed from, as a Graphviz Digraph.
+
+    Args:
+        root: the Value to draw, usually a loss after ``backward()``.
+        rankdir: layout direction, one of ``"LR"`` (default), ``"RL"``, ``"TB"``, ``"BT"``.
+        show_grad: show each Value's ``grad`` beside its ``data``.
+        max_nodes: most Values to draw (``None``: no limit); a larger graph raises
+            :class:`GraphTooLargeError` (a ValueError) saying how large it is.
+        digits: significant digits of the numbers shown.
+        **graph_attrs: extra Graphviz graph attributes, e.g. ``dpi="150"``, ``bgcolor="white"``.
+
+    Returns:
+        A :class:`ValueGraph` (a ``graphviz.Digraph``): ``.source`` is the DOT text,
+        ``.render("L", format="svg")`` writes ``L.svg``, ``.pipe(format="svg")``
+        returns the SVG bytes; in Jupyter it displays itself.
+
+    >>> from autograd import Value
+    >>> a = Value(2.0, label="a")
+    >>> print(draw_graph(a * 3).source.count("->"))  # a -> (*), 3 -> (*), (*) -> out
+    3
+    """
+    _check_arguments(root, rankdir, show_grad, max_nodes, digits)
+    attributes = {"rankdir": rankdir, **_as_dot_attributes(graph_attrs)}
+    graph = ValueGraph(graph_attr=attributes)
+    for node in walk_graph(root, max_nodes=max_nodes):
+        graph.node(node.id, **value_node_style(node.value, show_grad=show_grad, digits=digits))
+        if node.input_ids:
+            graph.node(node.op_id, **op_node_style(node.value))
+            for position, (input_id, child) in enumerate(zip(node.input_ids, node.value.children)):
+                graph.edge(input_id, node.op_id, **edge_style(child, node.value, position))
+            graph.edge(node.op_id, node.id)
+    return graph
+
+
+def render_svg(root: Value, **options: Any) -> str:
+    """The drawing of ``root``'s graph as SVG text (runs Graphviz's ``dot``).
+
+    ``options`` are those of :func:`draw_graph`. Raises :class:`GraphvizNotFoundError`
+    (with install instructions) when ``dot`` is missing.
+    """
+    return draw_graph(root, **options).pipe(format="svg", encoding="utf-8")
+
+
+def mimebundle(
+    root: Value, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None
+) -> dict[str, str]:
+    """Jupyter's rich display of a Value: its graph as SVG, plus its ``repr`` as text.
+
+    The text alone is returned when the front end does not want SVG (a terminal
+    IPython asks only for text/plain), when the graph is over
+    :data:`DEFAULT_MAX_NODES`, or when Graphviz is missing or fails: showing a
+    Value must never raise.
+    """
+    bundle = {"text/plain": repr(root)}
+    wanted = include is None or SVG_MIMETYPE in include
+    unwanted = exclude is not None and SVG_MIMETYPE in exclude
+    if wanted and not unwanted:
+        # the text form is the fallback when there is no picture to show
+        with suppress(GraphTooLargeError, GraphvizNotFoundError, graphviz.CalledProcessError):
+            bundle[SVG_MIMETYPE] = render_svg(root)
+    return bundle
+
+
+# ----------------------------------------------------------------------------
+# Argument checks: a clear message here beats a deep traceback from Graphviz
+# ----------------------------------------------------------------------------
+
+
+def _check_arguments(root: Any, rankdir: Any, show_grad: Any, max_nodes: Any, digits: Any) -> None:
+    if not isinstance(root, Value):
+        raise TypeError(f"draw_graph needs a Value, got {type(root).__name__}: {root!r}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+    if not isinstance(show_grad, bool):
+        raise TypeError(f"show_grad must be True or False, got {show_grad!r}")
+    if max_nodes is not None and (not _is_int(max_nodes) or max_nodes < 1):
+        raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
+    if not _is_int(digits) or not 1 <= digits <= 17:
+        # a float carries at most 17 significant decimal digits
+        raise ValueError(f"digits must be an int from 1 to 17, got {digits!r}")
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _as_dot_attributes(attributes: dict[str, Any]) -> dict[str, str]:
+    """Graph attributes as the strings DOT wants; numbers are accepted for convenience (dpi=150)."""
+    converted = {}
+    for name, value in attributes.items():
+        if isinstance(value, str):
+            converted[name] = value
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            converted[name] = str(value)
+        else:
+            raise TypeError(f"graph attribute {name}= must be a str or a number, got {value!r}")
+    return converted
