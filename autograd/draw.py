@@ -27,13 +27,16 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterable, Iterator
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from typing import Any, NamedTuple
 
 import graphviz
 
 from autograd.engine import topological_order
+from autograd.naming import format_number, local_formula, node_names
+from autograd.teaching import TeachingWarning, warn_if_no_gradients, warn_if_too_big_to_read
 from autograd.value import Value
 
 __all__ = [
@@ -169,54 +172,193 @@ def walk_graph(root: Value, *, max_nodes: int | None = DEFAULT_MAX_NODES) -> lis
 # ----------------------------------------------------------------------------
 
 
-def format_number(x: float, digits: int = 4) -> str:
-    """``x`` to ``digits`` significant digits: 0.2404890830 -> '0.2405', 1234567.0 -> '1.235e+06'.
-
-    Negative zero prints as 0: a learner should not wonder what "-0" means.
-    """
-    if x == 0:
-        return "0"
-    return f"{x:.{digits}g}"
+# Highlight colours for the active step of a backward replay, and for gradient signs.
+ACTIVE_FILL = "#ffd54f"
+ACTIVE_EDGE = "#e65100"
+POSITIVE_COLOR = "#1565c0"  # gradient flowing back is positive: blue
+NEGATIVE_COLOR = "#c62828"  # negative: red
+ZERO_COLOR = "gray60"
 
 
-def value_node_style(value: Value, *, show_grad: bool = True, digits: int = 4) -> dict[str, str]:
+def value_node_style(
+    value: Value,
+    *,
+    show_grad: bool = True,
+    digits: int = 4,
+    grad: float | None = None,
+    name: str | None = None,
+    active: bool = False,
+) -> dict[str, str]:
     """Graphviz attributes of the box for one Value: ``label | data 2 | grad -3``.
 
     The box is an HTML-like table (one cell per field), so user labels need
     only HTML escaping, not DOT record escaping. Variables' labels are bold;
-    constants are grey.
+    constants are grey. ``grad`` overrides the Value's own ``.grad`` (a replay
+    shows the gradient as it was at one step); ``name`` is shown when the Value
+    has no label (the ``t3`` that explanations and edge labels refer to);
+    ``active`` fills the box (the node a backward replay is at).
     """
     cells = []
     if value.label:
-        name = html.escape(value.label)
-        cells.append(f"<B>{name}</B>" if value.is_leaf and value.op != "const" else name)
+        text = html.escape(value.label)
+        cells.append(f"<B>{text}</B>" if value.is_leaf and value.op != "const" else text)
+    elif name is not None and value.op != "const":
+        cells.append(f"<I>{html.escape(name)}</I>")
     cells.append(f"data {format_number(value.data, digits)}")
     if show_grad:
-        cells.append(f"grad {format_number(float(value.grad), digits)}")
+        cells.append(f"grad {format_number(float(value.grad if grad is None else grad), digits)}")
     row = "".join(f"<TD>{cell}</TD>" for cell in cells)
-    table = f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4"><TR>{row}</TR></TABLE>'
+    fill = f' BGCOLOR="{ACTIVE_FILL}"' if active else ""
+    table = f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4"{fill}><TR>{row}</TR></TABLE>'
     style = {"shape": "plain", "label": f"<{table}>"}
     if value.op == "const":
         style.update(color=_CONSTANT_COLOR, fontcolor=_CONSTANT_COLOR)
+    if active:
+        style["class"] = "active"
     return style
 
 
-def op_node_style(value: Value) -> dict[str, str]:
+def op_node_style(value: Value, *, active: bool = False) -> dict[str, str]:
     """Graphviz attributes of the oval naming the op that computed ``value`` (``*``, ``tanh``, ``**2``).
 
     ``ordering="in"`` keeps the incoming arrows in argument order (x above y),
     which matters for ``-``, ``/`` and ``**``.
     """
-    return {"label": graphviz.nohtml(value.op), "shape": "ellipse", "ordering": "in"}
+    style = {"label": graphviz.nohtml(value.op), "shape": "ellipse", "ordering": "in"}
+    if active:
+        style.update({"style": "filled", "fillcolor": ACTIVE_FILL, "class": "active"})
+    return style
 
 
-def edge_style(source: Value, target: Value, position: int) -> dict[str, str]:
+def edge_style(
+    source: Value,
+    target: Value,
+    position: int,
+    *,
+    annotation: EdgeAnnotation | None = None,
+    active: bool = False,
+) -> dict[str, str]:
     """Graphviz attributes of the arrow from input number ``position`` of ``target`` (``source``).
 
-    A plain arrow for now; this is the place to annotate an arrow (say, with
-    its local derivative d target / d source).
+    With an ``annotation`` (``draw_graph(edge_grads=True)``) the arrow is
+    labelled with its local derivative, coloured by the sign of the gradient
+    it carries back (blue positive, red negative, grey zero) and drawn thicker
+    the larger that gradient is. ``active`` marks the arrows of the step a
+    backward replay is at.
     """
-    return {}
+    style: dict[str, str] = {}
+    if annotation is not None:
+        flow = annotation.gradient
+        color = POSITIVE_COLOR if flow > 0 else NEGATIVE_COLOR if flow < 0 else ZERO_COLOR
+        style.update(
+            label=graphviz.nohtml(annotation.text),
+            color=color,
+            fontcolor=color,
+            fontsize="10",
+            penwidth=f"{1 + 3 * annotation.share:.2f}",
+        )
+    if active:
+        style.update(color=ACTIVE_EDGE, penwidth="3", **{"class": "active"})
+    return style
+
+
+class EdgeAnnotation(NamedTuple):
+    """What an annotated arrow shows: ``d t0/d a = b = -3``, and the gradient it carries back."""
+
+    text: str
+    gradient: float  # local derivative * d root / d target: what flows back along the arrow
+    share: float  # |gradient| relative to the largest in the graph, in [0, 1]
+
+
+def edge_annotations(
+    nodes: list[GraphNode], names: dict[Value, str], grads: Mapping[Value, float], digits: int
+) -> dict[tuple[str, int], EdgeAnnotation]:
+    """Local derivative and carried gradient of every arrow, keyed by (target id, input position)."""
+    raw = {}
+    for node in nodes:
+        target = node.value
+        if not target.children:
+            continue
+        local = target._op.derivative(target.data, *[child.data for child in target.children])  # type: ignore[union-attr]
+        for position, child in enumerate(target.children):
+            formula = local_formula(target, position, names)
+            value = float(local[position])
+            text = f"d{names[target]}/d{names[child]} = {formula} = {format_number(value, digits)}"
+            if formula == format_number(value, digits):  # "= 1 = 1" says nothing twice
+                text = f"d{names[target]}/d{names[child]} = {formula}"
+            raw[node.id, position] = (text, value * grads.get(target, float(target.grad)))
+    largest = max((abs(g) for _, g in raw.values()), default=0.0) or 1.0
+    return {key: EdgeAnnotation(text, g, abs(g) / largest) for key, (text, g) in raw.items()}
+
+
+# ----------------------------------------------------------------------------
+# Clusters: boxes around the nodes of one neuron, layer or LSTM gate
+# ----------------------------------------------------------------------------
+
+
+def cluster_members(order: list[Value], groups: Mapping[str, Iterable[Value]]) -> dict[Value, str]:
+    """Which group (neuron, gate...) each node belongs to, from the groups' parameters.
+
+    A parameter belongs to its group. Going from inputs to outputs, a computed
+    node joins a group when it uses that group's parameters directly (a
+    neuron's weighted sum, ``+ bias``), or when everything it uses (constants
+    aside) is already in one group (the neuron's activation). Nodes that mix
+    groups (the next layer's inputs, an LSTM's cell update) stay outside.
+    """
+    owner: dict[Value, str] = {}
+    for group, params in groups.items():
+        for p in params:
+            owner[p] = group
+    for node in order:
+        if node in owner or not node.children:
+            continue
+        used = [c for c in node.children if c.op != "const"]
+        direct = {owner[c] for c in used if c.is_leaf and c in owner}
+        if len(direct) == 1:
+            owner[node] = direct.pop()
+        elif used and all(c in owner for c in used) and len({owner[c] for c in used}) == 1:
+            owner[node] = owner[used[0]]
+    return owner
+
+
+class ClusterBoxes:
+    """The Graphviz subgraphs (``cluster_<k>``) for groups, nested where a name has ``/``."""
+
+    def __init__(self, graph: graphviz.Digraph) -> None:
+        self.graph = graph
+        self.boxes: dict[str, graphviz.Digraph] = {}
+
+    def get(self, group: str | None) -> graphviz.Digraph:
+        """The (sub)graph that a node of ``group`` is declared in (the whole graph for None)."""
+        if group is None:
+            return self.graph
+        parts = group.split("/")
+        for depth in range(1, len(parts) + 1):
+            path = "/".join(parts[:depth])
+            if path not in self.boxes:
+                self.boxes[path] = graphviz.Digraph(
+                    name=f"cluster_{len(self.boxes)}",
+                    graph_attr={"label": parts[depth - 1], "style": "rounded,dashed", "color": "gray50"},
+                )
+        return self.boxes[group]
+
+    def close(self) -> None:
+        """Put each box into its parent, innermost first (graphviz copies a subgraph when it is added)."""
+        for path in sorted(self.boxes, key=lambda p: p.count("/"), reverse=True):
+            parent = path.rsplit("/", 1)[0] if "/" in path else None
+            (self.boxes[parent] if parent is not None else self.graph).subgraph(self.boxes[path])
+
+
+def _parameter_groups(clusters: Any) -> Mapping[str, Iterable[Value]]:
+    """Accept a mapping of group name -> parameters, or anything with ``parameter_groups()`` (nn modules)."""
+    if hasattr(clusters, "parameter_groups"):
+        clusters = clusters.parameter_groups()
+    if not isinstance(clusters, Mapping):
+        raise TypeError(
+            "clusters must map group names to their parameter Values, or be a module with "
+            f"parameter_groups(); got {type(clusters).__name__}"
+        )
+    return clusters
 
 
 # ----------------------------------------------------------------------------
@@ -231,6 +373,10 @@ def draw_graph(
     show_grad: bool = True,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     digits: int = 4,
+    edge_grads: bool = False,
+    clusters: Any = None,
+    highlight: Value | None = None,
+    grads: Mapping[Value, float] | None = None,
     **graph_attrs: str | float,
 ) -> ValueGraph:
     """The expression graph that ``root`` was computed from, as a Graphviz Digraph.
@@ -242,6 +388,17 @@ def draw_graph(
         max_nodes: most Values to draw (``None``: no limit); a larger graph raises
             :class:`GraphTooLargeError` (a ValueError) saying how large it is.
         digits: significant digits of the numbers shown.
+        edge_grads: label every arrow with its local derivative (``d t0/d a = b = -3``),
+            colour it by the sign of the gradient it carries back (blue +, red -)
+            and draw it thicker the larger that gradient. Unlabelled computed
+            Values then show the names (``t0``) the labels refer to (so they do
+            with ``highlight``).
+        clusters: draw a box around each group of nodes: a mapping of group name
+            to its parameter Values, or an ``nn`` module (its ``parameter_groups()``).
+            A ``/`` in a group name nests boxes (``"layer 0/neuron 1"``).
+        highlight: a Value to mark as active, with its op and input arrows
+            (used by :meth:`autograd.BackwardRecord.frames`).
+        grads: gradients to show instead of the Values' own ``.grad``.
         **graph_attrs: extra Graphviz graph attributes, e.g. ``dpi="150"``, ``bgcolor="white"``.
 
     Returns:
@@ -249,21 +406,51 @@ def draw_graph(
         ``.render("L", format="svg")`` writes ``L.svg``, ``.pipe(format="svg")``
         returns the SVG bytes; in Jupyter it displays itself.
 
+    Warns (:class:`autograd.TeachingWarning`) when every gradient shown is 0
+    (backward has not run) or the graph is too big to read.
+
     >>> from autograd import Value
     >>> a = Value(2.0, label="a")
-    >>> print(draw_graph(a * 3).source.count("->"))  # a -> (*), 3 -> (*), (*) -> out
+    >>> print(draw_graph(a * 3, show_grad=False).source.count("->"))  # a -> (*), 3 -> (*), (*) -> out
     3
     """
     _check_arguments(root, rankdir, show_grad, max_nodes, digits)
     attributes = {"rankdir": rankdir, **_as_dot_attributes(graph_attrs)}
+    nodes = walk_graph(root, max_nodes=max_nodes)
+    order = [node.value for node in nodes]
+    shown_grads: Mapping[Value, float] = grads if grads is not None else {}
+    if show_grad and grads is None:
+        warn_if_no_gradients(order)
+    warn_if_too_big_to_read(len(order))
+    names = node_names(order) if edge_grads or highlight is not None else {}
+    annotations = edge_annotations(nodes, names, shown_grads, digits) if edge_grads else {}
+    owner = cluster_members(order, _parameter_groups(clusters)) if clusters is not None else {}
+
     graph = ValueGraph(graph_attr=attributes)
-    for node in walk_graph(root, max_nodes=max_nodes):
-        graph.node(node.id, **value_node_style(node.value, show_grad=show_grad, digits=digits))
+    boxes = ClusterBoxes(graph)
+    for node in nodes:
+        value, active = node.value, node.value is highlight
+        box = boxes.get(owner.get(value))
+        box.node(
+            node.id,
+            **value_node_style(
+                value,
+                show_grad=show_grad,
+                digits=digits,
+                grad=shown_grads.get(value, 0.0 if grads is not None else None),
+                name=names.get(value),
+                active=active,
+            ),
+        )
         if node.input_ids:
-            graph.node(node.op_id, **op_node_style(node.value))
-            for position, (input_id, child) in enumerate(zip(node.input_ids, node.value.children)):
-                graph.edge(input_id, node.op_id, **edge_style(child, node.value, position))
+            box.node(node.op_id, **op_node_style(value, active=active))
+            for position, (input_id, child) in enumerate(zip(node.input_ids, value.children)):
+                style = edge_style(
+                    child, value, position, annotation=annotations.get((node.id, position)), active=active
+                )
+                graph.edge(input_id, node.op_id, **style)
             graph.edge(node.op_id, node.id)
+    boxes.close()
     return graph
 
 
@@ -291,7 +478,10 @@ def mimebundle(
     unwanted = exclude is not None and SVG_MIMETYPE in exclude
     if wanted and not unwanted:
         # the text form is the fallback when there is no picture to show
-        with suppress(GraphTooLargeError, GraphvizNotFoundError, graphviz.CalledProcessError):
+        with suppress(GraphTooLargeError, GraphvizNotFoundError, graphviz.CalledProcessError), \
+                warnings.catch_warnings():
+            # showing a Value before backward is normal in a notebook: no teaching warning here
+            warnings.simplefilter("ignore", TeachingWarning)
             bundle[SVG_MIMETYPE] = render_svg(root)
     return bundle
 

@@ -26,9 +26,15 @@ def node_names(order: list[Value]) -> dict[Value, str]:
     return names
 
 
-def format_number(x: float) -> str:
-    """Four significant digits: enough to follow a calculation, short enough to read."""
-    return f"{x:.4g}"
+def format_number(x: float, digits: int = 4) -> str:
+    """``x`` to ``digits`` significant digits: 0.2404890830 -> '0.2405', 1234567.0 -> '1.235e+06'.
+
+    Four digits are enough to follow a calculation and short enough to read.
+    Negative zero prints as 0: a learner should not wonder what "-0" means.
+    """
+    if x == 0:
+        return "0"
+    return f"{x:.{digits}g}"
 
 
 def local_formula(node: Value, index: int, names: dict[Value, str]) -> str:
