@@ -1,1 +1,62 @@
-"""Neural networks built on :class:`autograd.Value` (filled in by the nn issue)."""
+"""Neural networks built on :class:`autograd.Value`, shaped like a small PyTorch.
+
+>>> from nn import MLP, Adam, mse_loss, xor
+>>> X, Y = xor()
+>>> model = MLP(2, [4, 4, 1], activation="tanh", seed=0)
+>>> optimizer = Adam(model.parameters(), lr=0.05)
+>>> for step in range(200):
+...     loss = mse_loss([model(x) for x in X], Y)
+...     model.zero_grad(); loss.backward(); optimizer.step()
+>>> loss.data < 1e-3
+True
+
+Files: :mod:`nn.module` (the Module base class, state dicts, JSON files),
+:mod:`nn.layers` (Neuron, Layer, MLP), :mod:`nn.lstm` (LSTMCell), :mod:`nn.functional`
+(softmax and relatives), :mod:`nn.losses`, :mod:`nn.optim` (SGD, Adam), :mod:`nn.data`
+(toy datasets), :mod:`nn.train` (a training loop).
+"""
+
+from nn.activations import ACTIVATIONS
+from nn.data import make_moons, one_hot_codes, xor
+from nn.functional import log_softmax, logsumexp, softmax, softplus
+from nn.layers import MLP, Layer, Neuron
+from nn.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge_loss,
+    mse_loss,
+)
+from nn.lstm import LSTMCell, LSTMState, run_lstm
+from nn.module import Module
+from nn.optim import SGD, Adam, Optimizer
+from nn.train import History, accuracy, fit
+
+__all__ = [
+    "ACTIVATIONS",
+    "MLP",
+    "SGD",
+    "Adam",
+    "History",
+    "LSTMCell",
+    "LSTMState",
+    "Layer",
+    "Module",
+    "Neuron",
+    "Optimizer",
+    "accuracy",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "fit",
+    "hinge_loss",
+    "log_softmax",
+    "logsumexp",
+    "make_moons",
+    "mse_loss",
+    "one_hot_codes",
+    "run_lstm",
+    "softmax",
+    "softplus",
+    "xor",
+]
