@@ -159,6 +159,10 @@ class Layer(Module):
         """Every neuron's output, for inputs that are already a list of ``nin`` Values."""
         return [neuron.forward(inputs) for neuron in self.neurons]
 
+    def parameter_groups(self) -> dict[str, list[Value]]:
+        """One group per neuron: ``{"neuron 0": [w..., b], ...}``."""
+        return {f"neuron {j}": neuron.parameters() for j, neuron in enumerate(self.neurons)}
+
     def _describe(self) -> str:
         return describe_activation(self._activation, self._activation_name)
 
@@ -248,6 +252,14 @@ class MLP(Module):
         for layer in self.layers:
             inputs = layer.forward(inputs)
         return inputs
+
+    def parameter_groups(self) -> dict[str, list[Value]]:
+        """A box per layer with a box per neuron inside: ``{"layer 0/neuron 1": [...], ...}``."""
+        return {
+            f"layer {k}/{name}": params
+            for k, layer in enumerate(self.layers)
+            for name, params in layer.parameter_groups().items()
+        }
 
     def __repr__(self) -> str:
         lines = "".join(f"  {layer!r},\n" for layer in self.layers)

@@ -121,6 +121,15 @@ class LSTMCell(Module):
         h = [o[j] * c[j].tanh() for j in units]
         return LSTMState(h, c)
 
+    def parameter_groups(self) -> dict[str, list[Value]]:
+        """One group per gate (and the cell candidate), for boxed drawings."""
+        names = {"f": "forget gate", "i": "input gate", "o": "output gate", "c": "cell candidate"}
+        groups: dict[str, list[Value]] = {}
+        for g in GATES:
+            parts = (getattr(self, f"W_{g}h"), getattr(self, f"W_{g}x"), getattr(self, f"b_{g}"))
+            groups[names[g]] = [p for part in parts for p in _flatten(part)]
+        return groups
+
     def __repr__(self) -> str:
         return f"LSTMCell(input_size={self.input_size}, hidden_size={self.hidden_size})"
 

@@ -77,6 +77,14 @@ class Module:
         for parameter in self.parameters():
             parameter.grad = 0.0
 
+    def parameter_groups(self) -> dict[str, list[Value]]:
+        """Parameters grouped the way a drawing should box them: ``{group name: parameters}``.
+
+        ``draw_graph(out, clusters=model)`` uses this. Subclasses split themselves
+        into neurons or gates; a ``/`` in a name nests boxes (``"layer 0/neuron 1"``).
+        """
+        return {type(self).__name__: self.parameters()}
+
     def _label_parameters(self) -> None:
         """Label each parameter with its name (constructors call this last)."""
         for name, parameter in self.named_parameters():
