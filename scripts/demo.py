@@ -1,26 +1,57 @@
-"""chaingrad demo: backpropagate through the homework's two-weight chain.
+"""chaingrad demo: train an MLP on two moons, then draw what it learned and how a neuron backpropagates.
 
-z1 = w1 * x,  a1 = relu(z1),  z2 = w2 * a1 + b,  y = sigmoid(z2),  C = (y - t)^2 / 2
+Writes out/decision_boundary.png, out/loss.png and out/graph.svg and prints where they are.
 """
 
-from autograd import Value, gradcheck
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no window
+
+from autograd import Value, draw_graph
+from nn import MLP, Adam, fit, hinge_loss, make_moons
+from nn.plots import plot_decision_boundary, plot_history
 
 
-def chain(x: Value, w1: Value, w2: Value, b: Value, t: float = 1.0) -> Value:
-    y = (w2 * (w1 * x).relu() + b).sigmoid()
-    return (y - t) ** 2 / 2
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", default="out", help="folder for the pictures (default: out)")
+    parser.add_argument("--epochs", type=int, default=80, help="training epochs (default: 80)")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
 
+    X, labels = make_moons(n=120, noise=0.1, seed=0)
+    Y = [2.0 * y - 1.0 for y in labels]  # hinge loss wants -1 / +1
+    model = MLP(2, [16, 16, 1], activation="relu", seed=1)
+    print(f"two moons: {len(X)} points; model {model} with {model.num_parameters()} parameters")
 
-def main() -> None:
-    x, w1 = Value(3.0, label="x"), Value(0.01, label="w1")
-    w2, b = Value(-5.0, label="w2"), Value(-1.0, label="b")
-    cost = chain(x, w1, w2, b)
-    cost.backward()
-    print(f"C = (sigmoid(w2 * relu(w1 * x) + b) - 1)^2 / 2 = {cost.data:.17g}")
-    for v in (w1, w2, b, x):
-        print(f"  dC/d{v.label:<2} = {v.grad: .17g}")
-    gradcheck(chain, [x, w1, w2, b])
-    print("gradcheck: every gradient matches central finite differences")
+    start = time.perf_counter()
+    history = fit(model, X, Y, loss=hinge_loss, optimizer=Adam(model.parameters(), lr=0.03),
+                  epochs=args.epochs, progress=True)
+    seconds = time.perf_counter() - start
+    print(f"trained {args.epochs} epochs in {seconds:.1f} s: loss {history.loss[-1]:.4f}, "
+          f"accuracy {history.accuracy[-1]:.1%}")
+
+    plot_decision_boundary(model, X, Y, out / "decision_boundary.png", title="MLP on two moons")
+    plot_history(history, out / "loss.png", title="hinge loss and accuracy")
+
+    # one first-layer neuron that fires on the first point, its graph with local derivatives on the arrows
+    point = [Value(v, label=f"x{i + 1}") for i, v in enumerate(X[0])]
+    neuron = next(n for n in model.layers[0].neurons if n(point).data > 0)
+    output = neuron(point)
+    output.label = "h"
+    output.backward()
+    draw_graph(output, edge_grads=True, clusters={"one neuron": neuron.parameters()}).render(
+        out / "graph", format="svg", cleanup=True
+    )
+    for name in ("decision_boundary.png", "loss.png", "graph.svg"):
+        print(f"wrote {(out / name).resolve()}")
 
 
 if __name__ == "__main__":
