@@ -46,7 +46,8 @@ def gradcheck(
         inputs: the point to check at: numbers or Values (their ``.data`` and
             ``.label`` are used; the Values themselves are not modified).
         eps: finite-difference step.
-        rtol, atol: passes when ``|autograd - numeric| <= atol + rtol * |numeric|``.
+        rtol: relative tolerance: passes when ``|autograd - numeric| <= atol + rtol * |numeric|``.
+        atol: absolute tolerance, for gradients near 0.
 
     Returns:
         True when every partial derivative agrees.

@@ -7,3 +7,8 @@ bash "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 .venv/bin/ruff check .
 .venv/bin/python -m pytest -n 2 "$@"
+# the docs must build without a warning (broken links, bad references)
+SITE="$(mktemp -d)"
+NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet --site-dir "$SITE"
+rm -rf "$SITE"
+echo "test.sh: all checks passed"
