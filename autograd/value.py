@@ -95,7 +95,7 @@ class Value:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         self.data: float = _as_float(data)
-        self.grad: Any = 0.0
+        self.grad: float = 0.0
         self.label = label
         self._children: tuple[Value, ...] = ()
         self._op: Op | None = None
@@ -104,7 +104,11 @@ class Value:
 
     @property
     def op(self) -> str:
-        """Name of the op that produced this node ('' for a leaf you created)."""
+        """Name of the op that produced this node: ``"*"``, ``"tanh"``, ``"**2"``...
+
+        ``""`` for a leaf you created, ``"const"`` for a number that entered an
+        expression (the 2 in ``2 * x``).
+        """
         return self._op.name if self._op is not None else ""
 
     @property
@@ -119,7 +123,7 @@ class Value:
 
     def __repr__(self) -> str:
         name = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data:.6g}, grad={float(self.grad):.6g}{name})"
+        return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{name})"
 
     def __float__(self) -> float:
         return self.data
