@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 import graphviz
 
 from autograd.engine import topological_order
-from autograd.naming import format_number, local_formula, node_names
+from autograd.naming import derivative_text, format_number, local_formula, node_names
 from autograd.teaching import TeachingWarning, warn_if_no_gradients, warn_if_too_big_to_read
 from autograd.value import Value
 
@@ -121,6 +121,10 @@ class ValueGraph(graphviz.Digraph):
     ``.pipe(format="svg")``, ``.render("L", format="svg")``, ``.view()``, and
     inline display in Jupyter.
     """
+
+    def __repr__(self) -> str:
+        nodes = self.source.count("shape=plain")
+        return f"<ValueGraph: {nodes} values; .source for DOT, .render(...) or .pipe(...) to draw>"
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         with _explain_missing_graphviz():
@@ -283,9 +287,7 @@ def edge_annotations(
         for position, child in enumerate(target.children):
             formula = local_formula(target, position, names)
             value = float(local[position])
-            text = f"d{names[target]}/d{names[child]} = {formula} = {format_number(value, digits)}"
-            if formula == format_number(value, digits):  # "= 1 = 1" says nothing twice
-                text = f"d{names[target]}/d{names[child]} = {formula}"
+            text = f"d{names[target]}/d{names[child]} = {derivative_text(formula, value, digits)}"
             raw[node.id, position] = (text, value * grads.get(target, float(target.grad)))
     largest = max((abs(g) for _, g in raw.values()), default=0.0) or 1.0
     return {key: EdgeAnnotation(text, g, abs(g) / largest) for key, (text, g) in raw.items()}
@@ -301,9 +303,11 @@ def cluster_members(order: list[Value], groups: Mapping[str, Iterable[Value]]) -
 
     A parameter belongs to its group. Going from inputs to outputs, a computed
     node joins a group when it uses that group's parameters directly (a
-    neuron's weighted sum, ``+ bias``), or when everything it uses (constants
-    aside) is already in one group (the neuron's activation). Nodes that mix
-    groups (the next layer's inputs, an LSTM's cell update) stay outside.
+    neuron's weighted sum, ``+ bias``), or when it is a one-input op applied
+    to a node of the group (the neuron's activation). Everything else stays
+    outside: nodes that mix groups (the next layer's sums, an LSTM's cell
+    update) and whatever is computed from a group's output with other inputs
+    (a loss such as ``(1 - y) ** 2``).
     """
     owner: dict[Value, str] = {}
     for group, params in groups.items():
@@ -312,12 +316,11 @@ def cluster_members(order: list[Value], groups: Mapping[str, Iterable[Value]]) -
     for node in order:
         if node in owner or not node.children:
             continue
-        used = [c for c in node.children if c.op != "const"]
-        direct = {owner[c] for c in used if c.is_leaf and c in owner}
+        direct = {owner[c] for c in node.children if c.is_leaf and c in owner}
         if len(direct) == 1:
             owner[node] = direct.pop()
-        elif used and all(c in owner for c in used) and len({owner[c] for c in used}) == 1:
-            owner[node] = owner[used[0]]
+        elif len(node.children) == 1 and node.children[0] in owner:
+            owner[node] = owner[node.children[0]]
     return owner
 
 

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 
 from autograd import engine
-from autograd.naming import format_number, local_formula, node_names
+from autograd.naming import derivative_text, format_number, local_formula, node_names
 from autograd.value import Value
 
 
@@ -61,9 +61,8 @@ class Explanation:
             lines.append(f"path {k}: {route}")
             for e in path.edges:
                 child = name[e.node._children[e.index]]
-                lines.append(
-                    f"    d{name[e.node]}/d{child} = {e.formula} = {format_number(e.local_derivative)}"
-                )
+                local = derivative_text(e.formula, e.local_derivative)
+                lines.append(f"    d{name[e.node]}/d{child} = {local}")
             lines.append(f"    product = {format_number(path.product)}")
         lines.append(f"{self._header()} = {format_number(self.total)}")
         return "\n".join(lines)
@@ -85,9 +84,8 @@ class Explanation:
     def _repr_markdown_(self) -> str:
         rows = ["| path | local derivatives | product |", "|---|---|---|"]
         for k, path in enumerate(self.paths, 1):
-            factors = " × ".join(
-                f"`{e.formula}` = {format_number(e.local_derivative)}" for e in path.edges
-            ) or "1"
+            steps = [f"`{derivative_text(e.formula, e.local_derivative)}`" for e in path.edges]
+            factors = " × ".join(steps) or "1"
             rows.append(f"| {k} | {factors} | {format_number(path.product)} |")
         return f"$${self.latex()}$$\n\n" + "\n".join(rows)
 

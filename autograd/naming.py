@@ -69,3 +69,9 @@ def node_expression(node: Value, names: dict[Value, str]) -> str:
     if node.op.startswith("**"):
         return f"{args[0]}{node.op}"
     return f"{node.op}({', '.join(args)})"
+
+
+def derivative_text(formula: str, value: float, digits: int = 4) -> str:
+    """``"b = -3"``, or just ``"1"`` when the formula is already the number (no ``"1 = 1"``)."""
+    number = format_number(value, digits)
+    return formula if formula == number else f"{formula} = {number}"

@@ -49,6 +49,9 @@ class NodeCheckReport:
     def ok(self) -> bool:
         return all(row.ok for row in self.rows)
 
+    def __repr__(self) -> str:
+        return f"<NodeCheckReport: {self.summary()}>"
+
     def summary(self) -> str:
         if self.ok:
             return f"all {len(self.rows)} node gradients match finite differences"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from autograd import engine
-from autograd.naming import format_number, local_formula, node_expression, node_names
+from autograd.naming import derivative_text, format_number, local_formula, node_expression, node_names
 from autograd.value import Value
 
 
@@ -78,8 +78,8 @@ class BackwardRecord:
             )
             for c in step.contributions:
                 lines.append(
-                    f"   -> {name[c.input]}: local d{name[step.node]}/d{name[c.input]} = {c.formula} = "
-                    f"{format_number(c.local_derivative)}, "
+                    f"   -> {name[c.input]}: local d{name[step.node]}/d{name[c.input]} = "
+                    f"{derivative_text(c.formula, c.local_derivative)}, "
                     f"adds {format_number(c.amount)} (grad now {format_number(c.grad_after)})"
                 )
         return "\n".join(lines)

@@ -50,3 +50,15 @@ def test_bad_arguments():
         gradcheck(lambda: Value(1.0), [])
     with pytest.raises(TypeError, match="str"):
         gradcheck(lambda x: x, ["a"])
+
+
+def test_checks_functions_that_differentiate_inside():
+    # d/dx (3x^2) = 6x: gradcheck of a first derivative is a check of the second
+    def dcube(x):
+        (d,) = (x**3).backward(create_graph=True, inputs=[x])
+        return d
+
+    assert gradcheck(dcube, [1.5])
+    from autograd import grad
+
+    assert gradcheck(grad(lambda x: x**3, argnums=0), [-0.7])
