@@ -1,0 +1,90 @@
+"""The notebooks run top to bottom in a real Jupyter kernel, and are committed small and with outputs.
+
+Each notebook asserts the seed notebooks' answer key in its own cells, so running it
+is a test; one test per notebook lets pytest-xdist run them side by side. The kernel
+is started with this interpreter (the virtualenv's), whatever ``python`` is on PATH,
+and a cell appended here checks that it really was. The committed notebooks are
+built by ``scripts/build_notebooks.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellControlSignal, CellExecutionError, DeadKernelError
+from traitlets import default
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+EXPECTED = ["00_tour", "01_homework", "02_xor", "03_autoencoder", "04_intro_neural_networks"]
+MAX_BYTES = 1_000_000  # committed with outputs, a notebook must stay light enough to view on a code host
+CELL_TIMEOUT = 120  # seconds; the slowest cell takes about 2 s alone, more on a busy 2-core machine
+REBUILD = "rebuild it with .venv/bin/python scripts/build_notebooks.py"
+
+
+class VenvKernelManager(AsyncKernelManager):
+    """Starts the kernel with ``sys.executable``: "python3" resolves to ipykernel's built-in spec."""
+
+    @default("kernel_spec_manager")
+    def _only_the_builtin_kernel(self) -> KernelSpecManager:
+        return KernelSpecManager(kernel_dirs=[])  # no installed specs, whose "python" may be another one
+
+
+def test_the_five_notebooks_are_there():
+    assert [path.stem for path in NOTEBOOKS] == EXPECTED
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
+def test_committed_small_and_with_outputs(path: Path):
+    size = path.stat().st_size
+    assert size < MAX_BYTES, f"{path.name} has {size:,} bytes, over {MAX_BYTES:,}: draw smaller pictures"
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    counts = [cell.execution_count for cell in code_cells]
+    assert counts == list(range(1, len(code_cells) + 1)), (
+        f"{path.name} was not saved from one run top to bottom (execution counts {counts}); {REBUILD}"
+    )
+    failed = [k for k, cell in enumerate(notebook.cells) if _has_error(cell)]
+    assert not failed, f"{path.name} is saved with an error in cell {failed[0]}; {REBUILD}"
+    showing = [cell for cell in code_cells if cell.outputs]
+    # every notebook shows its work: most code cells print, draw or plot something
+    assert len(showing) >= len(code_cells) * 2 // 3, f"{path.name} is saved without its outputs; {REBUILD}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
+def test_notebook_runs(path: Path, tmp_path: Path):
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell("import sys\nprint(sys.executable, end='')"))
+    client = NotebookClient(
+        notebook,
+        kernel_name="python3",
+        kernel_manager_class=VenvKernelManager,
+        timeout=CELL_TIMEOUT,
+        record_timing=False,
+        resources={"metadata": {"path": str(tmp_path)}},  # the kernel's working directory
+    )
+    try:
+        client.execute()
+    except (CellExecutionError, CellControlSignal, DeadKernelError) as error:
+        pytest.fail(f"{path.name}, cell {_failed_cell(notebook)}: {error}", pytrace=False)
+    kernel_python = "".join(out.get("text", "") for out in notebook.cells[-1].outputs)
+    assert kernel_python == sys.executable, f"the kernel ran {kernel_python!r}, not {sys.executable!r}"
+
+
+def _has_error(cell: nbformat.NotebookNode) -> bool:
+    return any(out.output_type == "error" for out in cell.get("outputs", []))
+
+
+def _failed_cell(notebook: nbformat.NotebookNode) -> str:
+    """Which cell failed: the first with an error output (cells count from 0, as in the .ipynb file)."""
+    for index, cell in enumerate(notebook.cells):
+        if _has_error(cell):
+            return f"{index} ({cell.source.splitlines()[0]!r}...)" if cell.source else str(index)
+    return "? (the kernel stopped, or a cell timed out)"
