@@ -3,7 +3,8 @@
 Both engines build the *same* expression graph, node for node (only ops that
 micrograd has: + * ** relu and numbers on either side), then run backward.
 We time the forward pass (building the graph), the backward pass, and both,
-taking the best of several repetitions, and print our time as a ratio of
+taking the best of several repetitions (the two libraries alternating, the
+garbage collector off while timing), and print our time as a ratio of
 micrograd's. micrograd's backward recurses, so the graph is kept shallower
 than Python's recursion limit for it (its limit is raised just for this run).
 
@@ -12,10 +13,11 @@ Run: .venv/bin/python bench/bench_engine.py   (exit status 1 if a target is miss
 
 from __future__ import annotations
 
+import gc
+import math
 import random
 import sys
 import time
-from collections.abc import Callable
 from typing import Any
 
 from micrograd.engine import Value as MicrogradValue
@@ -24,7 +26,7 @@ from autograd import Value
 
 # Our time / micrograd's time must not exceed these.
 TARGETS = {"forward": 0.75, "backward": 0.75, "forward + backward": 0.75}
-REPEATS = 7
+REPEATS = 15
 
 
 def build(value_type: type, seed: int = 0, width: int = 24, depth: int = 40) -> tuple[Any, list[Any]]:
@@ -45,20 +47,39 @@ def build(value_type: type, seed: int = 0, width: int = 24, depth: int = 40) -> 
     return total, leaves
 
 
-def best_time(run: Callable[[], Any]) -> float:
-    best = float("inf")
-    for _ in range(REPEATS):
+def timed_run(value_type: type) -> tuple[float, float]:
+    """(forward, backward) seconds for one graph, with the garbage collector off.
+
+    The collector is switched off while timing (after a full collection) so that
+    neither library pays for garbage the other one left: this measures the
+    computation itself. (micrograd's closures make reference cycles, so with the
+    collector on it is slower still; see bench_train.py for that measurement.)
+    """
+    gc.collect()
+    gc.disable()
+    try:
         start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
+        root, _ = build(value_type)
+        built = time.perf_counter()
+        root.backward()
+        done = time.perf_counter()
+    finally:
+        gc.enable()
+    return built - start, done - built
+
+
+def measure() -> dict[str, dict[str, float]]:
+    """Best (least disturbed) time of each phase over REPEATS runs, the two libraries alternating."""
+    best = {name: {"forward": math.inf, "backward": math.inf, "forward + backward": math.inf}
+            for name in ("chaingrad", "micrograd")}
+    for _ in range(REPEATS):
+        for name, value_type in (("chaingrad", Value), ("micrograd", MicrogradValue)):
+            forward, backward = timed_run(value_type)
+            phases = best[name]
+            phases["forward"] = min(phases["forward"], forward)
+            phases["backward"] = min(phases["backward"], backward)
+            phases["forward + backward"] = min(phases["forward + backward"], forward + backward)
     return best
-
-
-def measure(value_type: type) -> dict[str, float]:
-    forward = best_time(lambda: build(value_type))
-    roots = [build(value_type)[0] for _ in range(REPEATS)]
-    backward = best_time(lambda: roots.pop().backward())
-    return {"forward": forward, "backward": backward, "forward + backward": forward + backward}
 
 
 def check_same_gradients() -> None:
@@ -78,8 +99,9 @@ def main() -> int:
     from autograd import topological_order
 
     nodes = len(topological_order(root))
-    ours, theirs = measure(Value), measure(MicrogradValue)
-    print(f"engine benchmark: {nodes} nodes per graph, best of {REPEATS}")
+    best = measure()
+    ours, theirs = best["chaingrad"], best["micrograd"]
+    print(f"engine benchmark: {nodes} nodes per graph, best of {REPEATS}, garbage collector off while timing")
     print(f"{'phase':<20}{'chaingrad':>12}{'micrograd':>12}{'ratio':>8}{'target':>8}")
     missed = False
     for phase, target in TARGETS.items():

@@ -165,3 +165,24 @@ def test_jupyter_display_does_not_warn():
         warnings.simplefilter("error", TeachingWarning)
         bundle = mimebundle(L)
     assert "image/svg+xml" in bundle
+
+
+def test_a_loss_on_a_neurons_output_stays_outside_its_box():
+    w, b = [Value(0.5, label="w1"), Value(-1.0, label="w2")], Value(0.1, label="b")
+    x = [Value(1.0, label="x1"), Value(2.0, label="x2")]
+    y = (dot(w, x) + b).sigmoid()
+    loss = (1 - y) ** 2
+    from autograd import topological_order
+
+    owner = cluster_members(topological_order(loss), {"neuron": [*w, b]})
+    assert owner[y] == "neuron"
+    assert loss not in owner and loss.children[0] not in owner
+
+
+def test_reprs_are_short_and_stable():
+    *_, L = issue_example()
+    L.backward()
+    assert repr(draw_graph(L)).startswith("<ValueGraph: 5 values")
+    from autograd import check_nodes
+
+    assert repr(check_nodes(L)) == "<NodeCheckReport: all 5 node gradients match finite differences>"
