@@ -52,6 +52,19 @@ def topological_order(root: Value) -> list[Value]:
     return order
 
 
+def start_backward(order: list[Value], root: Value) -> None:
+    """Reset the computed nodes' gradients and seed d root / d root = 1.
+
+    Gradients of computed (non-leaf) nodes belong to one backward call, so they
+    start from 0; leaves keep theirs and accumulate. If root is itself a leaf,
+    its 1 is added to what it had, like any leaf's gradient.
+    """
+    for node in order:
+        if node._children:
+            node.grad = 0.0
+    root.grad += 1.0
+
+
 def backpropagate(root: Value) -> list[Value]:
     """Fill ``.grad`` of every node below ``root`` with d root / d node (floats).
 
@@ -62,10 +75,7 @@ def backpropagate(root: Value) -> list[Value]:
     Returns the topological order, for callers that want to look at the graph.
     """
     order = topological_order(root)
-    for node in order:
-        if node._children:
-            node.grad = 0.0
-    root.grad += 1.0
+    start_backward(order, root)
     node = root
     try:
         for node in reversed(order):

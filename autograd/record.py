@@ -103,10 +103,7 @@ class BackwardRecord:
 def backpropagate_recorded(root: Value) -> BackwardRecord:
     """:func:`autograd.engine.backpropagate`, writing down every step."""
     order = engine.topological_order(root)
-    for node in order:
-        if node._children:
-            node.grad = 0.0
-    root.grad += 1.0
+    engine.start_backward(order, root)
     names = node_names(order)
     steps = []
     for node in reversed(order):
