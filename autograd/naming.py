@@ -43,7 +43,6 @@ def local_formula(node: Value, index: int, names: dict[Value, str]) -> str:
     ``t2 = a * b`` gives ``"b"`` for index 0; ``t3 = tanh(t2)`` gives ``"1 - t3**2"``.
     """
     op, inputs = node._op, node._children
-    assert op is not None, "leaves have no local derivatives"
     text = op.formula(index, len(inputs))
     if len(inputs) <= 2:
         symbols = {"x": inputs[0], "y": inputs[-1], "out": node}

@@ -165,7 +165,7 @@ def _constant_refusal(value: object) -> str | None:
         kind = {str: "the string", bytes: "the bytes", complex: "the complex number"}
         return f"{kind.get(type(value), 'the constant')} {value!r}"
     try:
-        number = float(value)
+        number = float(value)  # type: ignore[arg-type]  # an int or a float, checked above
     except OverflowError:
         number = math.inf
     return None if math.isfinite(number) else "a number too large for a float"
@@ -256,7 +256,7 @@ def _check_names(used: set[str], given: Mapping[str, float]) -> None:
 def _evaluate(node: ast.expr, leaves: Mapping[str, Value]) -> Scalar:
     """Value (or float, for parts without variables) of one checked node."""
     if isinstance(node, ast.Constant):
-        return float(node.value)
+        return float(node.value)  # type: ignore[arg-type]  # only int/float constants pass the check
     if isinstance(node, ast.Name):
         return leaves[node.id]
     if isinstance(node, ast.UnaryOp):

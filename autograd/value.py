@@ -37,8 +37,11 @@ from autograd.ops import (
 Number: TypeAlias = int | float
 Operand: TypeAlias = "Value | int | float"
 
-# Stands in for the op of a number that an expression turned into a Value
-# (the 2 in ``2 * x``): a leaf, but not a variable the user made.
+# Leaves have no op that made them, but every node has an ``_op``, so that
+# code reading the graph never meets None. VARIABLE marks the Values you create
+# (and results computed under no_grad); CONSTANT marks a number that an
+# expression turned into a Value (the 2 in ``2 * x``).
+VARIABLE = Op("", lambda: 0.0, lambda out: (), ())
 CONSTANT = Op("const", lambda: 0.0, lambda out: (), ())
 
 
@@ -98,7 +101,7 @@ class Value:
         self.grad: float = 0.0
         self.label = label
         self._children: tuple[Value, ...] = ()
-        self._op: Op | None = None
+        self._op: Op = VARIABLE
 
     # -- read-only view of the graph, for drawing and teaching ----------------
 
@@ -109,7 +112,7 @@ class Value:
         ``""`` for a leaf you created, ``"const"`` for a number that entered an
         expression (the 2 in ``2 * x``).
         """
-        return self._op.name if self._op is not None else ""
+        return self._op.name
 
     @property
     def children(self) -> tuple[Value, ...]:
@@ -311,7 +314,7 @@ def _new_node(data: float, op: Op, inputs: tuple[Value, ...]) -> Value:
     if _GradMode.enabled:
         node._children, node._op = inputs, op
     else:
-        node._children, node._op = (), None
+        node._children, node._op = (), VARIABLE
     return node
 
 

@@ -182,7 +182,7 @@ def _numbers_for(given: Any, shape: tuple[int, ...], name: str) -> list[float]:
         raise ValueError(f"{name} needs {shape[0]} {unit}, got {len(rows)}")
     if len(shape) == 1:
         return [finite_number(x, f"{name}[{j}]") for j, x in enumerate(rows)]
-    numbers = []
+    numbers: list[float] = []
     for j, row in enumerate(rows):
         if is_number(row) and shape[1] == 1:
             row = [row]
