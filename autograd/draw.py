@@ -283,7 +283,7 @@ def edge_annotations(
         target = node.value
         if not target.children:
             continue
-        local = target._op.derivative(target.data, *[child.data for child in target.children])  # type: ignore[union-attr]
+        local = target._op.derivative(target.data, *[child.data for child in target.children])
         for position, child in enumerate(target.children):
             formula = local_formula(target, position, names)
             value = float(local[position])

@@ -11,6 +11,7 @@ wrong; that op is found by checking each consumer's local derivative on its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from autograd import engine
@@ -134,7 +135,9 @@ def _output_with(order: list[Value], nudged: Value, value: float) -> float:
     return data[order[-1]]
 
 
-def _faulty_consumer(order: list[Value], wrong: Value, eps: float, close) -> Culprit | None:  # type: ignore[no-untyped-def]
+def _faulty_consumer(
+    order: list[Value], wrong: Value, eps: float, close: Callable[[float, float], bool]
+) -> Culprit | None:
     """Among the ops that use ``wrong``, the one whose local derivative disagrees with its forward."""
     for node in order:
         for index, child in enumerate(node._children):

@@ -259,4 +259,4 @@ def _build_from_document(cls: type[ModuleT], document: Any) -> ModuleT:
         raise ValueError(f"config describes {expected} parameters but state has {len(state)} entries")
     model = model_class.from_config(config)
     model.load_state_dict(state)
-    return model  # type: ignore[return-value]
+    return model
