@@ -34,11 +34,6 @@ class AnomalyError(FloatingPointError):
 _unchecked_new_node = value_module._new_node
 
 
-def is_enabled() -> bool:
-    """True inside a :func:`detect_anomaly` block."""
-    return engine.AnomalyMode.enabled
-
-
 def _checked_new_node(data: float, op: Op, inputs: tuple[Value, ...]) -> Value:
     """Build a node as usual, then refuse a non-finite result."""
     if not math.isfinite(data) and op is not CONSTANT:

@@ -210,7 +210,7 @@ def value_node_style(
         cells.append(f"<I>{html.escape(name)}</I>")
     cells.append(f"data {format_number(value.data, digits)}")
     if show_grad:
-        cells.append(f"grad {format_number(float(value.grad if grad is None else grad), digits)}")
+        cells.append(f"grad {format_number(value.grad if grad is None else grad, digits)}")
     row = "".join(f"<TD>{cell}</TD>" for cell in cells)
     fill = f' BGCOLOR="{ACTIVE_FILL}"' if active else ""
     table = f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4"{fill}><TR>{row}</TR></TABLE>'
