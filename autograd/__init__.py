@@ -6,40 +6,89 @@
 >>> y.backward()
 >>> x.grad
 8.0
+
+The package has three layers, each using only the ones below it:
+
+* the engine core: :mod:`autograd.ops` (the op table), :mod:`autograd.value`,
+  :mod:`autograd.engine` (the chain rule), :mod:`autograd.modes`,
+  :mod:`autograd.functional` (grad, hessian, ...), :mod:`autograd.gradcheck`;
+* the teaching layer, :mod:`autograd.teaching`: recorded backward, explanations,
+  node checks, warnings;
+* drawing and the command line, :mod:`autograd.drawing` and :mod:`autograd.cli`,
+  which need the graphviz package. Their names below (``draw_graph``, ...) are
+  loaded on first use, so ``import autograd`` works without graphviz.
 """
 
-from autograd.anomaly import AnomalyError, detect_anomaly
-from autograd.draw import draw_graph
-from autograd.engine import topological_order
-from autograd.explain import Explanation
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from autograd.engine import gradients, topological_order
 from autograd.functional import grad, hessian, jacobian, value_and_grad
-from autograd.gradcheck import GradientCheckError, gradcheck, numerical_gradient
-from autograd.nodecheck import NodeCheckReport, check_nodes
+from autograd.gradcheck import GradientCheckError, central_difference, gradcheck, numerical_gradient
+from autograd.modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.ops import Op
-from autograd.record import BackwardRecord
-from autograd.teaching import TeachingWarning
-from autograd.value import Value, apply_op, dot, no_grad, sum_values
+from autograd.teaching import (
+    BackwardRecord,
+    Explanation,
+    NodeCheckReport,
+    TeachingWarning,
+    check_nodes,
+    explain,
+    record_backward,
+)
+from autograd.value import Value, apply_op, dot, sum_values
+
+# name -> module that defines it, for the drawing layer (imported when first asked for)
+_DRAWING = {
+    "draw_graph": "autograd.drawing.draw",
+    "render_svg": "autograd.drawing.draw",
+    "Player": "autograd.drawing.player",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """``autograd.draw_graph`` and friends: import the drawing layer only when it is used."""
+    if name in _DRAWING:
+        try:
+            module = importlib.import_module(_DRAWING[name])
+        except ImportError as error:
+            raise ImportError(
+                f"autograd.{name} needs the graphviz package (pip install graphviz) and Graphviz's "
+                f"dot program (apt-get install graphviz / brew install graphviz): {error}"
+            ) from error
+        return getattr(module, name)
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")
+
 
 __all__ = [
-    "AnomalyError",
     "BackwardRecord",
     "Explanation",
     "GradientCheckError",
     "NodeCheckReport",
     "Op",
+    "Player",
     "TeachingWarning",
     "Value",
     "apply_op",
+    "central_difference",
     "check_nodes",
     "detect_anomaly",
     "dot",
     "draw_graph",
+    "enable_grad",
+    "explain",
     "grad",
     "gradcheck",
+    "gradients",
     "hessian",
+    "is_grad_enabled",
     "jacobian",
     "no_grad",
     "numerical_gradient",
+    "record_backward",
+    "render_svg",
     "sum_values",
     "topological_order",
     "value_and_grad",

@@ -1,141 +1,279 @@
-"""Reverse-mode differentiation over a graph of Values.
+"""Reverse-mode differentiation over a graph of Values: the chain rule, in one place.
 
-Two algorithms live here, both iterative so that graphs of any depth work at
-Python's default recursion limit:
+Three pieces, each written once:
 
 * :func:`topological_order`: every node after all of the nodes it was computed from.
-* :func:`backpropagate`: walk that order backwards, and at each node multiply its
-  gradient by the local derivative to each input (the chain rule) and add the
-  product to that input's gradient. A node reached by several paths receives one
-  contribution per path, and their sum is its gradient.
+* :func:`local_derivatives`: d node / d input for each input of one node (the
+  op table's rule, on floats; :func:`differentiable_local_derivatives` runs the
+  same rule on Values).
+* :func:`chain_rule`: walk the order backwards; at each node multiply its
+  gradient (*upstream*) by each local derivative and add the product to that
+  input's gradient. A node reached by several paths receives one contribution
+  per path, and their sum is its gradient::
 
-:func:`gradient_graph` runs the same walk with Values instead of floats, so the
-gradients it returns are themselves differentiable.
+      grad[input] += local_derivative * grad[node]
+
+Everything else is built on those three: :func:`backward` (fill ``.grad``),
+:func:`gradients` (return gradients, as floats or as differentiable Values),
+and, above the engine, the recorded replay, explanations, edge labels and node
+checks, which pass an *observer* to :func:`chain_rule` to watch each step.
+
+Both algorithms are iterative, so graphs of any depth work at Python's default
+recursion limit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from math import isfinite
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
+
+from autograd.modes import creation_site, enable_grad
 
 if TYPE_CHECKING:
     from autograd.value import Value
 
+Observer = Callable[["Value", Any, Sequence[Any]], None]
+"""Called by :func:`chain_rule` at each computed node, before its contributions are
+added: ``observer(node, upstream, local_derivatives)``."""
 
-class AnomalyMode:
-    """Set by :func:`autograd.detect_anomaly`; backward then checks its result."""
-
-    enabled = False
+BackwardHook = Callable[["Value"], None]
+backward_hooks: list[BackwardHook] = []
+"""Functions called with the root at the start of every :func:`backward` (the
+teaching layer registers its warnings here; the engine knows nothing of them)."""
 
 
 def topological_order(root: Value) -> list[Value]:
     """All nodes that ``root`` depends on (and root itself), inputs before outputs.
 
-    Depth-first search with an explicit stack instead of recursion. When a node
-    is first expanded it is pushed back under a ``None`` marker with its inputs
-    on top; by the time the marker is popped, every input has been emitted, so
-    the node can be. (Inputs are pushed right to left to be emitted left to
-    right, which keeps drawings stable.)
+    Two steps, both iterative (any depth works at the default recursion limit):
+    collect every node reachable from root, then sort them by creation time.
+    A node is always created after its inputs (they are the arguments of the
+    op that makes it), so creation order puts every input before its users.
     """
-    order: list[Value] = []
-    seen: set[Value] = set()
-    stack: list[Value | None] = [root]
+    reached = {root}
+    stack = [root]
     while stack:
-        node = stack.pop()
-        if node is None:  # all inputs of the node below the marker are done
-            order.append(stack.pop())  # type: ignore[arg-type]
-        elif node not in seen:
-            seen.add(node)
-            stack.append(node)
-            stack.append(None)
-            stack.extend(reversed(node._children))
-    return order
+        for child in stack.pop()._children:
+            if child not in reached:
+                reached.add(child)
+                stack.append(child)
+    return sorted(reached, key=_creation_time)
 
 
-def start_backward(order: list[Value], root: Value) -> None:
-    """Reset the computed nodes' gradients and seed d root / d root = 1.
+_creation_time = attrgetter("_created")
 
-    Gradients of computed (non-leaf) nodes belong to one backward call, so they
-    start from 0; leaves keep theirs and accumulate. If root is itself a leaf,
-    its 1 is added to what it had, like any leaf's gradient.
+
+def local_derivatives(node: Value) -> tuple[float, ...]:
+    """d node / d input_i for every input of ``node``, as floats.
+
+    The op's derivative rule, given the numbers: ``d(x * y)/dx = y``. (One and
+    two inputs are spelled out because they are most nodes and this is the
+    engine's innermost call.)
     """
-    for node in order:
-        if node._children:
-            node.grad = 0.0
-    root.grad += 1.0
+    inputs = node._children
+    if len(inputs) == 2:
+        return node._op.derivative(node.data, inputs[0].data, inputs[1].data)
+    if len(inputs) == 1:
+        return node._op.derivative(node.data, inputs[0].data)
+    return node._op.derivative(node.data, *[child.data for child in inputs])
 
 
-def backpropagate(root: Value) -> list[Value]:
+def differentiable_local_derivatives(node: Value) -> tuple[Any, ...]:
+    """The same rule as :func:`local_derivatives`, given the Values: the result records a graph."""
+    return node._op.derivative(node, *node._children)
+
+
+class _NoGradient:
+    """The gradient of a node nothing has flowed into yet: adding to it gives the addend.
+
+    With Values, starting every sum at the number 0 would record a useless
+    ``0 + g`` node for every gradient; this zero records nothing.
+    """
+
+    def __add__(self, other: Any) -> Any:
+        return other
+
+    __radd__ = __add__
+
+    def __repr__(self) -> str:
+        return "NO_GRADIENT"
+
+
+NO_GRADIENT: Any = _NoGradient()
+
+
+def chain_rule(
+    root: Value, seed: Any = 1.0, *, differentiable: bool = False, observer: Observer | None = None
+) -> tuple[list[Value], dict[Value, Any]]:
+    """The reverse walk: d root / d node for every node, as a dict (``.grad`` is not touched).
+
+    Args:
+        root: the output to differentiate.
+        seed: d root / d root (1).
+        differentiable: apply the derivative rules to Values instead of floats,
+            so every gradient is a Value with its own graph (higher derivatives).
+        observer: see :data:`Observer`; the teaching tools use it to watch.
+
+    Returns:
+        The topological order and the gradient of every node in it.
+    """
+    order = topological_order(root)
+    derivatives = differentiable_local_derivatives if differentiable else local_derivatives
+    grads: dict[Value, Any] = dict.fromkeys(order, NO_GRADIENT if differentiable else 0.0)
+    grads[root] = seed
+    node = root
+    try:
+        for node in reversed(order):
+            inputs = node._children
+            if not inputs:
+                continue
+            upstream = grads[node]  # complete: every node that uses this one came earlier
+            local = derivatives(node)
+            if observer is not None:
+                observer(node, upstream, local)
+            if len(inputs) == 2:  # most nodes; spelled out because it is the hot loop
+                a, b = inputs
+                grads[a] += local[0] * upstream
+                grads[b] += local[1] * upstream
+            else:
+                for child, derivative in zip(inputs, local):
+                    grads[child] += derivative * upstream
+    except (ArithmeticError, ValueError) as error:
+        raise type(error)(describe_failure(node, error)) from error
+    return order, grads
+
+
+def backward(root: Value, observer: Observer | None = None) -> None:
     """Fill ``.grad`` of every node below ``root`` with d root / d node (floats).
 
     Leaf gradients accumulate across calls (as in PyTorch), so that several
     losses can be added up by calling backward on each; gradients of
-    intermediate nodes belong to this call alone and are reset first, which
-    keeps a second call from counting the first call's flow twice.
-    Returns the topological order, for callers that want to look at the graph.
+    intermediate nodes belong to this call alone, which keeps a second call
+    from counting the first call's flow twice. ``observer`` watches each step
+    (see :func:`chain_rule`); the recorded replay passes one.
     """
-    order = topological_order(root)
-    start_backward(order, root)
-    node = root
-    try:
-        for node in reversed(order):
-            children = node._children
-            if not children:
-                continue
-            upstream = node.grad
-            # chain rule: input.grad += (d node / d input) * (d root / d node).
-            # One- and two-input ops are unrolled (2x faster in CPython); the
-            # general loop at the end does exactly the same for any arity.
-            if len(children) == 2:
-                a, b = children
-                da, db = node._op.derivative(node.data, a.data, b.data)
-                a.grad += da * upstream
-                b.grad += db * upstream
-            elif len(children) == 1:
-                (a,) = children
-                (da,) = node._op.derivative(node.data, a.data)
-                a.grad += da * upstream
-            else:
-                local = node._op.derivative(node.data, *[child.data for child in children])
-                for child, derivative in zip(children, local):
-                    child.grad += derivative * upstream
-    except (ArithmeticError, ValueError) as error:
-        raise type(error)(_describe_failure(node, error)) from error
-    if AnomalyMode.enabled:
-        from autograd.anomaly import check_backward  # imported late: anomaly imports this module
-
-        check_backward(order)
-    return order
+    for hook in backward_hooks:
+        hook(root)
+    order, grads = chain_rule(root, observer=observer)
+    refuse_overflow(root, grads)
+    for node in order:
+        if node._children:
+            node.grad = grads[node]
+        else:
+            node.grad += grads[node]
 
 
-def gradient_graph(root: Value, inputs: Sequence[Value]) -> tuple[Value, ...]:
-    """d root / d input for each input, as Values that carry their own graph.
+def gradients(
+    output: Value, inputs: Value | Sequence[Value], create_graph: bool = False
+) -> tuple[Any, ...]:
+    """d output / d input for each input, returned (in the style of ``torch.autograd.grad``).
 
-    The same derivative rules as :func:`backpropagate`, evaluated on Values
-    instead of floats: every product and sum below is recorded, so the result
-    can be differentiated again (second, third ... derivatives).
-    ``.grad`` attributes are left untouched.
+    Every ``.grad`` is left alone, so this is safe to call anywhere, on graphs
+    that other code is differentiating too.
+
+    Args:
+        output: the Value to differentiate.
+        inputs: a Value or a sequence of Values; an input that ``output`` does
+            not depend on gets 0.
+        create_graph: False (default) gives floats. True gives Values that carry
+            the graph of their own computation, so they can be differentiated
+            again (second and higher derivatives).
+
+    >>> from autograd import Value
+    >>> x = Value(3.0)
+    >>> gradients(x * x * x, [x])
+    (27.0,)
+    >>> (slope,) = gradients(x * x * x, [x], create_graph=True)
+    >>> gradients(slope, [x])
+    (18.0,)
     """
-    value_type = type(root)
-    grads: dict[Value, Value] = {root: value_type(1.0)}
-    node = root
-    try:
-        for node in reversed(topological_order(root)):
-            upstream = grads.get(node)
-            if upstream is None or not node._children:
-                continue
-            local = node._op.derivative(node, *node._children)
-            for child, derivative in zip(node._children, local):
-                contribution = derivative * upstream
-                if child in grads:
-                    grads[child] = grads[child] + contribution
-                else:
-                    grads[child] = contribution
-    except (ArithmeticError, ValueError) as error:
-        raise type(error)(_describe_failure(node, error)) from error
-    return tuple(grads.get(x, value_type(0.0)) for x in inputs)
+    wanted = _check_gradient_arguments(output, inputs)
+    if not create_graph:
+        _, grads = chain_rule(output)
+        refuse_overflow(output, grads)
+        return tuple(grads.get(x, 0.0) for x in wanted)
+    value_type = type(output)
+    with enable_grad():  # a graph was asked for, even inside no_grad
+        _, grads = chain_rule(output, _ONE, differentiable=True)
+        found = [grads.get(x, NO_GRADIENT) for x in wanted]
+    # an input with no path to output, or a derivative that is a plain number, becomes a constant leaf
+    return tuple(g if isinstance(g, value_type) else value_type(_number(g)) for g in found)
 
 
-def _describe_failure(node: Value, error: Exception) -> str:
-    inputs = ", ".join(f"{child.data!r}" for child in node._children)
-    return f"backward through {node._op.name}({inputs}) failed: {error}"
+class _One:
+    """d root / d root for the differentiable walk: multiplying by it records nothing."""
+
+    def __rmul__(self, other: Any) -> Any:
+        return other
+
+
+_ONE: Any = _One()
+
+
+def _number(g: Any) -> float:
+    return 0.0 if g is NO_GRADIENT or g is _ONE else float(g)
+
+
+def _check_gradient_arguments(output: Any, inputs: Any) -> list[Value]:
+    from_type = type(output)
+    if not hasattr(output, "_children"):
+        raise TypeError(f"gradients: output must be a Value, got {type(output).__name__}: {output!r}")
+    wanted = [inputs] if isinstance(inputs, from_type) else list(inputs)
+    for i, x in enumerate(wanted):
+        if not isinstance(x, from_type):
+            raise TypeError(f"gradients: input {i} must be a Value, got {type(x).__name__}: {x!r}")
+    return wanted
+
+
+# ----------------------------------------------------------------------------
+# The overflow policy in backward: a gradient that is not finite is an error
+# ----------------------------------------------------------------------------
+
+
+def refuse_overflow(root: Value, grads: dict[Value, Any]) -> None:
+    """Raise OverflowError naming the op and the edge where a gradient stopped being finite.
+
+    Checking every product inside the hot loop would slow every backward down;
+    a non-finite number never turns finite again along the walk (inf * 0 is
+    NaN), so one look at the results afterwards is enough. Only when it finds
+    one is the walk repeated, with an observer that stops at the first bad edge.
+    """
+    if all(map(isfinite, grads.values())):
+        return
+    chain_rule(root, observer=_stop_at_overflow)
+    leaf = next(node for node, g in grads.items() if not isfinite(g))  # a sum of two finite halves
+    raise OverflowError(
+        f"backward: the gradient of {_name(leaf)} is {grads[leaf]!r}; the sum of its finite "
+        "contributions is too large for a float"
+    )
+
+
+def _stop_at_overflow(node: Value, upstream: float, local: Sequence[float]) -> None:
+    if not isfinite(upstream):
+        raise OverflowError(
+            f"the gradient reaching it is {upstream!r}: the sum of its finite contributions overflowed"
+        )
+    for index, derivative in enumerate(local):
+        if not isfinite(derivative * upstream):
+            formula = node._op.formula(index, len(local))
+            raise OverflowError(
+                f"the gradient along input {index} ({_name(node._children[index])}) overflows: local "
+                f"derivative {formula} = {derivative!r}, times upstream gradient {upstream!r}"
+            )
+
+
+def describe_failure(node: Value, error: Exception) -> str:
+    """The message of an error raised by backward at ``node``: which op, with which inputs, and where."""
+    inputs = ", ".join(f"{child.label}={child.data!r}" if child.label else repr(child.data)
+                       for child in node._children)
+    text = f"backward through {node._op.name}({inputs}) failed: {error}"
+    site = creation_site(node)
+    return text if site is None else f"{text} (the op was created at {site})"
+
+
+def _name(node: Value) -> str:
+    if node.label:
+        return repr(node.label)
+    return f"the output of {node._op.name}" if node._children else "an unlabelled leaf"

@@ -4,22 +4,34 @@
 transformed here take scalar arguments and return one Value (``jacobian``: a
 list of Values).
 
-Floats in, floats out: called with numbers, the transformed functions return
-plain floats. Values in, Values out: called with Values (as happens when one
-transformation wraps another, ``grad(grad(f))``), they return differentiable
-Values, so derivatives of any order compose.
+Floats in, floats out: called with numbers, at the top level, the transformed
+functions return plain floats. Values in, Values out: called with Values, or
+from inside another transformation, they return differentiable Values, so
+derivatives of any order compose, and an inner ``grad`` keeps track of the
+outer variables its function closes over::
+
+    f = lambda x: x * grad(lambda y: x * y)(2.0)[0]     # x * x
+    grad(f)(1.0)                                        # (2.0,)
+
+A transformation never reads or writes ``.grad``: gradients come from
+:func:`autograd.gradients`, which returns them.
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from typing import Any
 
-from autograd import engine
+from autograd.engine import gradients
+from autograd.modes import enable_grad
 from autograd.value import Value, _as_float
 
 Argnums = int | Sequence[int] | None
+
+# How many transformations are running in this thread (an inner one must keep Values).
+_depth: ContextVar[int] = ContextVar("chaingrad_transform_depth", default=0)
 
 
 def grad(f: Callable[..., Any], argnums: Argnums = None) -> Callable[..., Any]:
@@ -49,66 +61,80 @@ def value_and_grad(f: Callable[..., Any], argnums: Argnums = None) -> Callable[.
     """
 
     def value_and_gradient(*args: Any) -> tuple[Any, Any]:
-        inputs, traced = _trace_inputs(f, args)
-        chosen = _chosen(argnums, len(inputs))
-        out = _scalar_output(f, inputs)
-        wrt = [inputs[i] for i in chosen]
-        if traced:
-            derivatives: tuple[Any, ...] = engine.gradient_graph(out, wrt)
-            value: Any = out
-        else:
-            engine.backpropagate(out)
-            derivatives, value = tuple(x.grad for x in wrt), out.data
+        call = _Call(f, args, argnums)
+        out = _scalar_output(f, call.run())
+        derivatives = gradients(out, call.wrt, create_graph=call.nested)
+        value = out if call.nested else out.data
         return value, (derivatives[0] if isinstance(argnums, int) else derivatives)
 
     return _named(value_and_gradient, "value_and_grad", f)
 
 
-def hessian(f: Callable[..., Any], argnums: Argnums = None) -> Callable[..., list[list[float]]]:
-    """Matrix of second derivatives d2f / dx_i dx_j, as a nested list of floats.
+def hessian(f: Callable[..., Any], argnums: Argnums = None) -> Callable[..., list[list[Any]]]:
+    """Matrix of second derivatives d2f / dx_i dx_j, as a nested list (one row per argument).
 
-    Differentiates the gradient Values (built with ``create_graph``) once more,
-    one row per argument.
+    The gradient is built as Values (``create_graph=True``) and differentiated
+    once more, row by row.
 
     >>> hessian(lambda x, y: x ** 2 * y)(1.0, 3.0)
     [[6.0, 2.0], [2.0, 0.0]]
     """
 
-    def second_derivatives(*args: Any) -> list[list[float]]:
-        inputs, _ = _trace_inputs(f, args)
-        chosen = _chosen(argnums, len(inputs))
-        wrt = [inputs[i] for i in chosen]
-        first = engine.gradient_graph(_scalar_output(f, inputs), wrt)
-        return [[d.data for d in engine.gradient_graph(g, wrt)] for g in first]
+    def second_derivatives(*args: Any) -> list[list[Any]]:
+        call = _Call(f, args, argnums)
+        out = _scalar_output(f, call.run())
+        first = gradients(out, call.wrt, create_graph=True)
+        return [list(gradients(g, call.wrt, create_graph=call.nested)) for g in first]
 
     return _named(second_derivatives, "hessian", f)
 
 
-def jacobian(f: Callable[..., Any], argnums: Argnums = None) -> Callable[..., list[list[float]]]:
-    """Matrix d out_i / d x_j of a function returning a list of Values (row per output).
+def jacobian(f: Callable[..., Any], argnums: Argnums = None) -> Callable[..., list[list[Any]]]:
+    """Matrix d out_i / d x_j of a function returning a list of Values (one row per output).
 
     >>> jacobian(lambda x, y: [x * y, x + y])(2.0, 5.0)
     [[5.0, 2.0], [1.0, 1.0]]
     """
 
-    def jacobian_rows(*args: Any) -> list[list[float]]:
-        inputs, _ = _trace_inputs(f, args)
-        wrt = [inputs[i] for i in _chosen(argnums, len(inputs))]
-        outputs = f(*inputs)
+    def jacobian_rows(*args: Any) -> list[list[Any]]:
+        call = _Call(f, args, argnums)
+        outputs = call.run()
         if isinstance(outputs, Value) or not isinstance(outputs, Sequence):
             raise TypeError(
                 f"jacobian: {_name(f)} must return a list of Values, got {type(outputs).__name__}"
             )
         rows = []
         for i, out in enumerate(outputs):
-            _require_value(out, f"output {i} of {_name(f)}")
-            for x in wrt:
-                x.grad = 0.0
-            engine.backpropagate(out)
-            rows.append([x.grad for x in wrt])
+            out = _as_output(out, f"output {i} of {_name(f)}")
+            rows.append(list(gradients(out, call.wrt, create_graph=call.nested)))
         return rows
 
     return _named(jacobian_rows, "jacobian", f)
+
+
+class _Call:
+    """One call of a transformed function: its inputs as Values, and whether it is nested.
+
+    Numbers become fresh leaf Values (labelled with f's parameter names);
+    Values pass through. The call is *nested*, and must return Values, when it
+    was given a Value or runs inside another transformation (whose variables
+    ``f`` may close over).
+    """
+
+    def __init__(self, f: Callable[..., Any], args: Sequence[Any], argnums: Argnums) -> None:
+        self.f = f
+        self.inputs, given_values = _trace_inputs(f, args)
+        self.wrt = [self.inputs[i] for i in _chosen(argnums, len(self.inputs))]
+        self.nested = given_values or _depth.get() > 0
+
+    def run(self) -> Any:
+        """``f(*inputs)``, recording the graph (even inside ``no_grad``, as torch.func does)."""
+        token = _depth.set(_depth.get() + 1)
+        try:
+            with enable_grad():
+                return self.f(*self.inputs)
+        finally:
+            _depth.reset(token)
 
 
 # ----------------------------------------------------------------------------
@@ -164,20 +190,19 @@ def _chosen(argnums: Argnums, count: int) -> list[int]:
     return [i % count for i in picked]
 
 
-def _scalar_output(f: Callable[..., Any], inputs: list[Value]) -> Value:
-    out = f(*inputs)
+def _scalar_output(f: Callable[..., Any], out: Any) -> Value:
     if isinstance(out, tuple) and len(out) == 1:
         # grad(g) of a one-argument g returns a 1-tuple: unwrap, so grad(grad(g)) works
         out = out[0]
+    return _as_output(out, f"the result of {_name(f)}")
+
+
+def _as_output(out: Any, what: str) -> Value:
+    if isinstance(out, Value):
+        return out
     if isinstance(out, (int, float)) and not isinstance(out, bool):
-        return Value(out)  # a constant function: every derivative is 0
-    _require_value(out, f"the result of {_name(f)}")
-    return out
-
-
-def _require_value(out: Any, what: str) -> None:
-    if not isinstance(out, Value):
-        raise TypeError(f"{what} must be a Value (a scalar), got {type(out).__name__}: {out!r}")
+        return Value(out)  # a constant: every derivative is 0
+    raise TypeError(f"{what} must be a Value (a scalar), got {type(out).__name__}: {out!r}")
 
 
 def _name(f: Callable[..., Any]) -> str:

@@ -6,12 +6,22 @@ right next to it, the partial derivative of that output with respect to each inp
 upstream gradient during backward.
 
 One rule, two paths. A derivative rule receives the op's output and inputs and is
-written with nothing but ``+ - * / **`` and comparisons (plus :func:`log` for
-``**``). So the very same rule runs
+written with nothing but ``+ - * / **`` (plus :func:`log` for ``**``). So the very
+same rule runs
 
 * on plain floats, in the fast ``backward()`` pass, and
-* on :class:`~autograd.Value` objects, in ``backward(create_graph=True)``, where
-  evaluating it records a graph of the gradient that can be differentiated again.
+* on :class:`~autograd.Value` objects, in ``gradients(..., create_graph=True)``,
+  where evaluating it records a graph of the gradient that can be differentiated again.
+
+Where a rule must branch (``relu`` at its kink, ``**`` at a zero base), it
+branches on ``float(x)``, which is the number for a float and for a Value alike:
+``x == 0`` would ask "is this the same node?" of a Value (Values compare by
+identity). So both paths take the same branch and give the same answer, or the
+same error, at every point.
+
+Every forward rule may raise for inputs outside its domain, naming the op; a
+result that is not finite (an overflow) is refused for every op in one place,
+where nodes are built (:func:`autograd.value.new_node`).
 
 Adding an op means adding one entry here (and one line to the tests' op list).
 """
@@ -114,38 +124,72 @@ def _sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
+def _sign(x: float) -> float:
+    return 1.0 if x > 0 else -1.0 if x < 0 else 0.0
+
+
+def _pow_base_derivative(x: Any, y: Any) -> Any:
+    """d(x**y)/dx = y * x**(y-1).
+
+    At x == 0 the formula needs care: for y == 0, x**y is the constant 1 and
+    the slope is 0 (the formula would compute 0 * 0**-1); for 0 < y < 1 the
+    slope is infinite. Elsewhere the formula itself is used, so that it can be
+    differentiated again (also with respect to y).
+    """
+    if float(x) == 0:
+        if float(y) == 0:
+            return 0.0
+        if float(y) < 1:
+            raise ZeroDivisionError(
+                f"**: d(x**y)/dx = y * x**(y-1) is infinite at x = 0 for y = {float(y)!r} < 1"
+            )
+    return y * x ** (y - 1)
+
+
 def _pow_exponent_derivative(out: Any, x: Any) -> Any:
-    """d(x**y)/dy = x**y * ln(x): defined for x > 0; 0 at x == 0 (where out is 0)."""
-    if x > 0:
+    """d(x**y)/dy = x**y * ln(x) for x > 0.
+
+    At x == 0 (forward needs y >= 0 there) it is 0, as in PyTorch: 0**y is 0 for
+    every y > 0. For x < 0 the power exists only at integer y, so it has no
+    derivative in y: use a number exponent (``x ** 3``), which has no such input.
+    """
+    if float(x) > 0:
         return out * log(x)
-    if x == 0:
+    if float(x) == 0:
         return 0.0
-    raise ValueError(f"**: the derivative with respect to the exponent needs a positive base, got {x!r}")
+    raise ValueError(
+        f"**: d(x**y)/dy = x**y * ln(x) is undefined for the negative base x = {float(x)!r}; "
+        "write the exponent as a number (x ** 3) if it is a constant"
+    )
 
 
 # ----------------------------------------------------------------------------
 # The table. name, forward rule, local derivative(s) per input, same in words.
 # ----------------------------------------------------------------------------
 
-ADD = Op("+", lambda x, y: x + y, lambda out, x, y: (1.0, 1.0), ("1", "1"))
-SUB = Op("-", lambda x, y: x - y, lambda out, x, y: (1.0, -1.0), ("1", "-1"))
-MUL = Op("*", lambda x, y: x * y, lambda out, x, y: (y, x), ("y", "x"))
+# operator.add and friends are C functions: cheaper to call than a lambda.
+ADD = Op("+", operator.add, lambda out, x, y: (1.0, 1.0), ("1", "1"))
+SUB = Op("-", operator.sub, lambda out, x, y: (1.0, -1.0), ("1", "-1"))
+MUL = Op("*", operator.mul, lambda out, x, y: (y, x), ("y", "x"))
 DIV = Op("/", _divide, lambda out, x, y: (1 / y, -out / y), ("1/y", "-out/y"))
 POW = Op(
     "**",
     _power,
-    lambda out, x, y: (y * x ** (y - 1), _pow_exponent_derivative(out, x)),
+    lambda out, x, y: (_pow_base_derivative(x, y), _pow_exponent_derivative(out, x)),
     ("y * x**(y-1)", "out * ln(x)"),
 )
 NEG = Op("neg", lambda x: -x, lambda out, x: (-1.0,), ("-1",))
-ABS = Op("abs", abs, lambda out, x: (1.0 if x > 0 else -1.0 if x < 0 else 0.0,), ("sign(x)",))
+ABS = Op("abs", abs, lambda out, x: (_sign(float(x)),), ("sign(x)",))
 EXP = Op("exp", _exp, lambda out, x: (out,), ("out",))
 LOG = Op("log", _log, lambda out, x: (1 / x,), ("1/x",))
 SQRT = Op("sqrt", _sqrt, lambda out, x: (0.5 / out,), ("1/(2*out)",))
 TANH = Op("tanh", math.tanh, lambda out, x: (1 - out * out,), ("1 - out**2",))
 SIGMOID = Op("sigmoid", _sigmoid, lambda out, x: (out * (1 - out),), ("out * (1 - out)",))
 RELU = Op(
-    "relu", lambda x: x if x > 0 else 0.0, lambda out, x: (1.0 if x > 0 else 0.0,), ("1 if x > 0 else 0",)
+    "relu",
+    lambda x: x if x > 0 else 0.0,
+    lambda out, x: (1.0 if float(x) > 0 else 0.0,),
+    ("1 if x > 0 else 0",),
 )
 
 # Ops with any number of inputs. Fusing a neuron's weighted sum into one node
@@ -169,10 +213,26 @@ def power_op(n: float) -> Op:
     shown = f"{n:g}"
 
     def derivative(out: Any, x: Any) -> tuple[Any]:
-        # n == 0 would otherwise evaluate 0 * x**-1, which fails at x == 0
-        return (n * x ** (n - 1),) if n != 0 else (0.0,)
+        return (_pow_base_derivative(x, n),)
 
     return Op(f"**{shown}", lambda x: _power(x, n), derivative, (f"{shown} * x**{n - 1:g}",))
+
+
+@lru_cache(maxsize=256)
+def base_power_op(c: float) -> Op:
+    """``c ** y`` for a constant base c: one input, d/dy c**y = c**y * ln(c).
+
+    The mirror of :func:`power_op`: a number base is part of the op, so no
+    derivative with respect to it is ever computed (``0 ** y`` and ``2 ** y``
+    work at every y where they are defined).
+    """
+    shown = f"{c:g}"
+    return Op(
+        f"{shown}**",
+        lambda y: _power(c, y),
+        lambda out, y: (_pow_exponent_derivative(out, c),),
+        (f"out * ln({shown})",),
+    )
 
 
 UNARY_OPS: dict[str, Op] = {op.name: op for op in (NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU)}

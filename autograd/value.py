@@ -8,12 +8,15 @@ expression graph, and :meth:`Value.backward` walks it in reverse to fill
 
 from __future__ import annotations
 
+import importlib
+import itertools
 import numbers
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
+from math import isfinite
 from typing import Any, TypeAlias
 
 from autograd import engine
+from autograd.modes import DEFAULT_MODE, Mode, caller_outside_package, current_mode
 from autograd.ops import (
     ABS,
     ADD,
@@ -31,6 +34,7 @@ from autograd.ops import (
     SUM,
     TANH,
     Op,
+    base_power_op,
     power_op,
 )
 
@@ -45,35 +49,24 @@ VARIABLE = Op("", lambda: 0.0, lambda out: (), ())
 CONSTANT = Op("const", lambda: 0.0, lambda out: (), ())
 
 
-class _GradMode:
-    """Whether new ops record their inputs (switched off by :func:`no_grad`)."""
-
-    enabled = True
-
-
-@contextmanager
-def no_grad() -> Iterator[None]:
-    """Inside this block, ops compute values but record no graph (as in PyTorch).
-
-    Use it for evaluation and for optimizer updates, where nobody will call
-    backward, to save the memory and time of recording.
-    """
-    previous = _GradMode.enabled
-    _GradMode.enabled = False
-    try:
-        yield
-    finally:
-        _GradMode.enabled = previous
+# Every node gets the next number of this counter when it is made. A node's
+# inputs exist before it does, so creation order is a topological order: the
+# engine sorts by it instead of searching the graph depth-first.
+_creation_counter = itertools.count()
 
 
 def _as_float(data: Any) -> float:
-    """Check that data is a real number and return it as a float."""
+    """Check that data is a finite real number and return it as a float."""
     if isinstance(data, bool) or not isinstance(data, numbers.Real):
         kind = type(data).__name__
         raise TypeError(f"Value needs a real number (int, float or NumPy scalar), got {kind}: {data!r}")
-    result = float(data)
-    if result != result:
-        raise ValueError("Value data is NaN; a real number is required")
+    try:
+        result = float(data)
+    except OverflowError:
+        raise OverflowError(f"Value: {data!r} is too large for a float") from None
+    if not isfinite(result):
+        # an infinity or NaN would spread silently through every later result
+        raise ValueError(f"Value needs a finite number, got {result!r}")
     return result
 
 
@@ -90,7 +83,7 @@ class Value:
     ``a.data == b.data``. The orderings ``< <= > >=`` compare ``.data``.
     """
 
-    __slots__ = ("data", "grad", "label", "_children", "_op")
+    __slots__ = ("data", "grad", "label", "_children", "_op", "_created")
     # Make NumPy scalars hand ``np.float64(2) * v`` over to Value.__rmul__.
     __array_ufunc__ = None
 
@@ -102,6 +95,7 @@ class Value:
         self.label = label
         self._children: tuple[Value, ...] = ()
         self._op: Op = VARIABLE
+        self._created = next(_creation_counter)
 
     # -- read-only view of the graph, for drawing and teaching ----------------
 
@@ -168,7 +162,10 @@ class Value:
         return NotImplemented
 
     def __rpow__(self, other: Operand) -> Value:
-        return _binary(POW, other, self)
+        # a number base is part of the op, for the same reason (0 ** y is fine for y > 0)
+        if _is_number(other):
+            return _apply(base_power_op(_as_float(other)), self)
+        return NotImplemented
 
     def __neg__(self) -> Value:
         return _apply(NEG, self)
@@ -218,50 +215,18 @@ class Value:
 
     # -- gradients ------------------------------------------------------------
 
-    def backward(
-        self, *, create_graph: bool = False, inputs: Sequence[Value] | None = None, record: bool = False
-    ) -> Any:
-        """Reverse-mode differentiation from this node.
+    def backward(self) -> None:
+        """Reverse-mode differentiation from this node: fill ``.grad`` of every node below it.
 
-        ``backward()`` sets d(self)/d(node) into ``node.grad`` (a float) for every
-        node of the graph. Leaf gradients *accumulate* over calls (as in PyTorch):
-        call :meth:`zero_grad` (or ``Module.zero_grad()``) between steps.
-        Gradients of intermediate nodes belong to the latest call only.
+        After ``y.backward()``, ``node.grad`` holds d y / d node (a float) for
+        every node y was computed from. Leaf gradients *accumulate* over calls,
+        as in PyTorch, so call :meth:`zero_grad` (or ``Module.zero_grad()``)
+        between steps; gradients of intermediate nodes belong to the latest call.
 
-        ``backward(create_graph=True)`` instead *returns* the gradients as
-        Values, each with its own graph, so they can be differentiated again:
-        one per Value in ``inputs`` (default: every variable, i.e. every leaf
-        that is not a constant, in graph order). ``.grad`` is left untouched.
-
-        ``backward(record=True)`` does what ``backward()`` does and returns an
-        :class:`~autograd.record.BackwardRecord` of every step, to print or replay.
+        For gradients as return values (and gradients of gradients) use
+        :func:`autograd.gradients`, which leaves ``.grad`` alone.
         """
-        if create_graph:
-            if record:
-                raise ValueError("record=True cannot be combined with create_graph=True")
-            chosen = self.variables() if inputs is None else list(inputs)
-            return engine.gradient_graph(self, chosen)
-        if inputs is not None:
-            raise ValueError("inputs= is only used with create_graph=True")
-        if self.grad != 0.0 and self._children:  # backward ran through here before
-            from autograd.teaching import warn_if_backward_again
-
-            warn_if_backward_again(self, engine.topological_order(self))
-        if record:
-            from autograd.record import backpropagate_recorded
-
-            return backpropagate_recorded(self)
-        engine.backpropagate(self)
-        return None
-
-    def explain(self, x: Value, max_paths: int = 64) -> Any:
-        """d(self)/d(x) spelled out: every path from self down to x, its local derivatives and their product.
-
-        Prints as text; shows as Markdown and LaTeX in Jupyter. See :mod:`autograd.explain`.
-        """
-        from autograd.explain import explain
-
-        return explain(self, x, max_paths=max_paths)
+        engine.backward(self)
 
     def variables(self) -> list[Value]:
         """Every leaf of this graph that is a variable (not a constant), inputs first."""
@@ -275,10 +240,18 @@ class Value:
     # -- Jupyter display --------------------------------------------------------
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        """In Jupyter, a Value at the end of a cell shows its graph as SVG (text if dot is missing)."""
-        from autograd.draw import mimebundle  # imported here: draw imports this module
+        """In Jupyter, a Value at the end of a cell shows its graph as SVG.
 
-        return mimebundle(self, include, exclude)
+        Drawing lives in the layer above the engine (:mod:`autograd.drawing`);
+        this hook only calls up to it, and shows the text form when that layer
+        cannot be loaded (no graphviz package), so displaying never fails.
+        """
+        try:
+            display = importlib.import_module("autograd.drawing.display")
+        except ImportError:
+            return {"text/plain": repr(self)}
+        bundle: dict[str, str] = display.mimebundle(self, include, exclude)
+        return bundle
 
 
 # ----------------------------------------------------------------------------
@@ -291,10 +264,15 @@ def _is_number(x: object) -> bool:
 
 
 def _constant(x: Number) -> Value:
-    node = _new_node(float(x), CONSTANT, ()) if type(x) in (float, int) else Value(x)
-    if node.data != node.data:
-        raise ValueError("a NaN cannot enter an expression")
-    node._op = CONSTANT
+    """A number that entered an expression (the 2 in ``2 * x``), as a grey leaf."""
+    if type(x) is float and isfinite(x):
+        node = new_node(x, CONSTANT, ())
+    else:
+        try:
+            node = new_node(_as_float(x), CONSTANT, ())
+        except ValueError:
+            raise ValueError(f"a non-finite number cannot enter an expression: {x!r}") from None
+    node._op = CONSTANT  # also under no_grad, where new_node marks leaves VARIABLE
     return node
 
 
@@ -306,25 +284,59 @@ def _data_of(x: Operand) -> float:
     raise TypeError(f"cannot compare a Value with {type(x).__name__}: {x!r}")
 
 
-def _new_node(data: float, op: Op, inputs: tuple[Value, ...]) -> Value:
+def new_node(data: float, op: Op, inputs: tuple[Value, ...]) -> Value:
+    """Build the Value that ``op`` computed from ``inputs``: the one place every node is made.
+
+    Here the overflow policy is applied to every op at once: a result that is
+    not finite (the inputs always are) is refused with an error naming the op.
+    The mode (:mod:`autograd.modes`) decides whether the inputs are recorded.
+    """
+    if not isfinite(data):
+        raise _not_finite(op, inputs, data)
     node = object.__new__(Value)
     node.data = data
     node.grad = 0.0
     node.label = ""
-    if _GradMode.enabled:
+    node._created = next(_creation_counter)
+    mode = current_mode()
+    if mode is DEFAULT_MODE:  # the common case, decided with one identity test
         node._children, node._op = inputs, op
     else:
-        node._children, node._op = (), VARIABLE
+        _record_in_mode(node, op, inputs, mode)
     return node
+
+
+def _record_in_mode(node: Value, op: Op, inputs: tuple[Value, ...], mode: Mode) -> None:
+    if mode.grad_enabled:
+        node._children, node._op = inputs, op
+    else:  # no_grad: the result is a fresh leaf that remembers nothing
+        node._children, node._op = (), VARIABLE
+    if mode.creation_sites is not None:
+        mode.creation_sites[node] = caller_outside_package()
+
+
+_INFIX = {"+", "-", "*", "/", "**"}
+
+
+def _not_finite(op: Op, inputs: tuple[Value, ...], data: float) -> ArithmeticError | ValueError:
+    numbers = [f"{v.data!r}" for v in inputs]
+    shown = f" {op.name} ".join(numbers) if len(inputs) == 2 and op.name in _INFIX else (
+        f"{op.name}({', '.join(numbers)})"
+    )
+    if data != data:  # NaN: only an op written outside the table can produce one from finite inputs
+        return ValueError(f"{op.name}: {shown} gave NaN")
+    return OverflowError(f"{op.name}: {shown} = {data!r} is too large for a float")
 
 
 def _apply(op: Op, *inputs: Value) -> Value:
     """Run ``op`` forward on the inputs' data and record it in the graph."""
-    return _new_node(op.forward(*[v.data for v in inputs]), op, inputs)
+    return new_node(op.forward(*[v.data for v in inputs]), op, inputs)
 
 
 def _binary(op: Op, a: Any, b: Any) -> Value:
     """Apply a two-input op, turning a number on either side into a constant."""
+    if type(a) is Value and type(b) is Value:  # the common case first
+        return new_node(op.forward(a.data, b.data), op, (a, b))
     if not isinstance(a, Value):
         if not _is_number(a):
             return NotImplemented
@@ -333,7 +345,7 @@ def _binary(op: Op, a: Any, b: Any) -> Value:
         if not _is_number(b):
             return NotImplemented
         b = _constant(b)
-    return _new_node(op.forward(a.data, b.data), op, (a, b))
+    return new_node(op.forward(a.data, b.data), op, (a, b))
 
 
 def _as_values(items: Iterable[Operand], what: str) -> tuple[Value, ...]:

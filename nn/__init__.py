@@ -10,10 +10,11 @@
 >>> loss.data < 1e-3
 True
 
-Files: :mod:`nn.module` (the Module base class, state dicts, JSON files),
+Files: :mod:`nn.module` (the Module base class: ``model(x)`` runs ``forward``, state dicts),
 :mod:`nn.layers` (Neuron, Layer, MLP), :mod:`nn.lstm` (LSTMCell), :mod:`nn.functional`
-(softmax and relatives), :mod:`nn.losses`, :mod:`nn.optim` (SGD, Adam), :mod:`nn.data`
-(toy datasets), :mod:`nn.train` (a training loop).
+(softmax and relatives), :mod:`nn.losses`, :mod:`nn.optim` (SGD, Adam), :mod:`nn.serialize`
+(the JSON files of models and optimizers), :mod:`nn.data` (toy datasets), :mod:`nn.train`
+(a training loop).
 """
 
 from nn.activations import ACTIVATIONS

@@ -5,9 +5,12 @@ several neurons reading the same inputs; an MLP chains layers. Random weights ar
 drawn from U(-1/sqrt(nin), 1/sqrt(nin)) (see :mod:`nn.init`) and biases start at 0.
 
 Every class can also be built from given numbers (``from_weights``), which is how
-the seed notebooks' networks are rebuilt exactly. Calling a module checks its input;
-``forward`` is the unchecked computation that a containing module calls, so that an
-input is checked and turned into Values once per model call, not once per neuron.
+the seed notebooks' networks are rebuilt exactly.
+
+Calling a module runs its ``forward``, which checks the input and turns it into Values.
+The computation itself is in ``_compute``, which takes Values that are already checked:
+an MLP calls its layers' ``_compute`` and a layer its neurons', so an input is checked
+once per model call, not once per neuron.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd import Value, dot
-from nn._checks import as_input_vector, finite_number, positive_int, sequence
+from nn._checks import as_input_vector, finite_number, positive_int, require_keys, sequence
 from nn.activations import ACTIVATIONS, Activation, describe_activation, resolve_activation
 from nn.init import Seed, fan_in_bound, make_rng, uniform_values
-from nn.module import Module, require_keys, savable
+from nn.module import Module
+from nn.serialize import savable
 
 
 @savable
@@ -57,11 +61,11 @@ class Neuron(Module):
         """Number of inputs."""
         return len(self.w)
 
-    def __call__(self, x: Any) -> Value:
-        """The neuron's output for input ``x`` (``nin`` numbers or Values)."""
-        return self.forward(as_input_vector(x, self.nin, "Neuron input"))
+    def forward(self, x: Any) -> Value:
+        """The neuron's output ``f(w . x + b)`` for input ``x`` (``nin`` numbers or Values)."""
+        return self._compute(as_input_vector(x, self.nin, "Neuron input"))
 
-    def forward(self, inputs: list[Value]) -> Value:
+    def _compute(self, inputs: list[Value]) -> Value:
         """``f(w . x + b)`` for inputs that are already a list of ``nin`` Values."""
         # dot() is one graph node for the whole weighted sum, instead of 2n nodes of * and +
         out = self.activation(dot(self.w, inputs) + self.b)
@@ -151,13 +155,13 @@ class Layer(Module):
         """Number of neurons (outputs)."""
         return len(self.neurons)
 
-    def __call__(self, x: Any) -> list[Value]:
+    def forward(self, x: Any) -> list[Value]:
         """The layer's ``nout`` outputs for input ``x`` (``nin`` numbers or Values)."""
-        return self.forward(as_input_vector(x, self.nin, "Layer input"))
+        return self._compute(as_input_vector(x, self.nin, "Layer input"))
 
-    def forward(self, inputs: list[Value]) -> list[Value]:
+    def _compute(self, inputs: list[Value]) -> list[Value]:
         """Every neuron's output, for inputs that are already a list of ``nin`` Values."""
-        return [neuron.forward(inputs) for neuron in self.neurons]
+        return [neuron._compute(inputs) for neuron in self.neurons]
 
     def parameter_groups(self) -> dict[str, list[Value]]:
         """One group per neuron: ``{"neuron 0": [w..., b], ...}``."""
@@ -242,15 +246,15 @@ class MLP(Module):
         """The number of units in each layer."""
         return [layer.nout for layer in self.layers]
 
-    def __call__(self, x: Any) -> Any:
+    def forward(self, x: Any) -> Value | list[Value]:
         """The network's output for input ``x``: a Value if there is one output unit, else a list."""
-        outputs = self.forward(as_input_vector(x, self.nin, "MLP input"))
+        outputs = self._compute(as_input_vector(x, self.nin, "MLP input"))
         return outputs[0] if len(outputs) == 1 else outputs
 
-    def forward(self, inputs: list[Value]) -> list[Value]:
+    def _compute(self, inputs: list[Value]) -> list[Value]:
         """The last layer's outputs (always a list), for inputs already a list of Values."""
         for layer in self.layers:
-            inputs = layer.forward(inputs)
+            inputs = layer._compute(inputs)
         return inputs
 
     def parameter_groups(self) -> dict[str, list[Value]]:

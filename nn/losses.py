@@ -9,17 +9,23 @@ and takes predictions (Values, or numbers) with their targets:
 * or one prediction and one target: ``mse_loss(model(x), y)``.
 
 ``cross_entropy`` is the exception: its targets are class indices.
+
+The classification losses (cross-entropy, both binary cross-entropies, hinge) stay
+finite, with finite gradients, for any finite predictions, even of size 1e308: the
+stable formulas of :mod:`nn.functional` keep each term finite, and the mean is taken so
+that adding up terms near the largest float cannot overflow (see ``_mean``).
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from typing import Any
 
 from autograd import Value, sum_values
 from nn._checks import as_value, finite_number, is_number, sequence
-from nn.functional import logsumexp, softplus
+from nn.functional import log_softmax, softplus
 
 Target = Value | float
 
@@ -71,6 +77,9 @@ def binary_cross_entropy_with_logits(logits: Any, targets: Any) -> Value:
 def cross_entropy(logits: Any, targets: Any) -> Value:
     """``(1/n) sum_n -log softmax(z_n)[y_n] = (1/n) sum_n (logsumexp(z_n) - z_n[y_n])``.
 
+    Computed as ``-log_softmax``, whose terms are differences from the largest logit:
+    ``logsumexp(z) - z_y`` directly would overflow for logits 1e308 and -1e308.
+
     ``logits`` is one vector of class scores and ``targets`` one class index, or a list of
     vectors with a list of indices.   ``d/dz_k = (softmax(z)_k - [k == y]) / n``.
     """
@@ -87,7 +96,7 @@ def cross_entropy(logits: Any, targets: Any) -> Value:
         scores = sequence(scores, f"cross_entropy logits[{n}]")
         label = _class_index(label, len(scores), f"cross_entropy targets[{n}]")
         zs = [as_value(z, f"cross_entropy logits[{n}][{k}]") for k, z in enumerate(scores)]
-        terms.append(logsumexp(zs) - zs[label])
+        terms.append(-log_softmax(zs)[label])
     return _mean(terms)
 
 
@@ -176,5 +185,19 @@ def _clamped_log(x: Value) -> Value:
     return x * 0.0 + _LOG_FLOOR
 
 
+_FLOAT_MAX = sys.float_info.max
+
+
 def _mean(terms: list[Value]) -> Value:
-    return sum_values(terms) / len(terms)
+    """``(1/n) sum_i t_i`` for non-negative terms (every loss term here is), without overflow.
+
+    Usually: add up, then divide. But n terms near the largest float (~1.8e308) add up to
+    more than any float although their mean is not, so then the mean is computed around
+    the largest term c as ``c + (1/n) sum_i (t_i - c)``: every t_i - c is in [-c, 0], so no
+    partial result exceeds c.
+    """
+    n = len(terms)
+    largest = max(terms, key=lambda term: term.data)
+    if largest.data <= _FLOAT_MAX / (2 * n):  # then the sum is at most half the largest float
+        return sum_values(terms) / n
+    return largest + sum_values([(term - largest) / n for term in terms])

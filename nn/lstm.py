@@ -20,9 +20,10 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from autograd import Value, dot
-from nn._checks import as_input_vector, finite_number, is_number, positive_int, sequence
+from nn._checks import as_input_vector, finite_number, is_number, positive_int, require_keys, sequence
 from nn.init import Seed, fan_in_bound, make_rng, uniform_values
-from nn.module import Module, require_keys, savable
+from nn.module import Module
+from nn.serialize import savable
 
 GATES = ("f", "i", "o", "c")  # forget, input, output, cell candidate
 
@@ -90,20 +91,24 @@ class LSTMCell(Module):
             shapes[f"b_{gate}"] = (hidden,)
         return shapes
 
-    def __call__(self, x: Any, state: LSTMState | tuple[Any, Any] | None = None) -> LSTMState:
+    def forward(self, x: Any, state: LSTMState | tuple[Any, Any] | None = None) -> LSTMState:
         """One step from ``state`` (default zeros) with input ``x``."""
         xs = as_input_vector(x, self.input_size, "LSTMCell input")
+        return self._compute(xs, self._checked_state(state))
+
+    def _checked_state(self, state: LSTMState | tuple[Any, Any] | None) -> LSTMState:
+        """``state`` as two lists of ``hidden_size`` Values (zeros when it is None)."""
         if state is None:
             h0 = [Value(0.0) for _ in range(self.hidden_size)]
             c0 = [Value(0.0) for _ in range(self.hidden_size)]
-            return self.forward(xs, LSTMState(h0, c0))
+            return LSTMState(h0, c0)
         if not isinstance(state, tuple) or len(state) != 2:
             raise TypeError(f"state must be a pair (h, c) or an LSTMState, got {type(state).__name__}")
         h = as_input_vector(state[0], self.hidden_size, "LSTMCell state h")
         c = as_input_vector(state[1], self.hidden_size, "LSTMCell state c")
-        return self.forward(xs, LSTMState(h, c))
+        return LSTMState(h, c)
 
-    def forward(self, x: list[Value], state: LSTMState) -> LSTMState:
+    def _compute(self, x: list[Value], state: LSTMState) -> LSTMState:
         """The gate equations, for an input and a state already given as lists of Values."""
         h_prev, c_prev = state
         hx = [*h_prev, *x]

@@ -13,15 +13,28 @@ The usual loop::
     optimizer.step()
 
 ``step()`` changes ``.data`` only: it records no graph and leaves ``.grad`` alone.
+
+An optimizer's running statistics (SGD's velocities, Adam's step count and moments)
+are part of training: ``state_dict()`` returns them with the settings as plain numbers,
+``load_state_dict()`` puts them back, and ``save(path)`` / ``load(path)`` keep them in a
+JSON file (:mod:`nn.serialize`). To pause and resume training exactly::
+
+    model.save("model.json"); optimizer.save("adam.json")
+    ...
+    model = MLP.load("model.json")
+    optimizer = Adam(model.parameters())
+    optimizer.load("adam.json")      # lr, betas, ... and the moments, as they were
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from autograd import Value
-from nn._checks import finite_number
+from nn._checks import count, finite_number, require_keys, sequence
+from nn.serialize import MAX_FILE_BYTES, PathLike, load_optimizer, save_optimizer
 
 
 class Optimizer:
@@ -48,6 +61,26 @@ class Optimizer:
         """Update every parameter from its gradient."""
         raise NotImplementedError
 
+    def state_dict(self) -> dict[str, Any]:
+        """The settings and running statistics, as numbers and lists of numbers (one per parameter)."""
+        raise NotImplementedError
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Set the settings and statistics from a :meth:`state_dict`; checks everything first."""
+        raise NotImplementedError
+
+    def save(self, path: PathLike) -> None:
+        """Write :meth:`state_dict` to ``path`` as JSON (see :func:`nn.serialize.save_optimizer`)."""
+        save_optimizer(self, path)
+
+    def load(self, path: PathLike, *, max_bytes: int = MAX_FILE_BYTES) -> None:
+        """Load this optimizer's state from a file written by :meth:`save` of the same class.
+
+        Unlike ``Module.load`` this loads *into* an existing optimizer: one is tied to the
+        parameters it updates, which the file does not hold. On any error nothing changes.
+        """
+        load_optimizer(self, path, max_bytes=max_bytes)
+
     def _gradients(self) -> list[float]:
         """The current gradients, refusing NaN or infinity (which would silently ruin every weight)."""
         gradients = [float(p.grad) for p in self.parameters]
@@ -56,6 +89,14 @@ class Optimizer:
                 name = parameter.label or "a parameter"
                 raise ValueError(f"{name} has gradient {gradient!r}; refusing to step (check the loss)")
         return gradients
+
+    def _per_parameter(self, numbers: object, what: str) -> list[float]:
+        """``numbers`` as floats, after checking there is one finite number per parameter."""
+        items = sequence(numbers, what)
+        if len(items) != len(self.parameters):
+            updates = f"this optimizer updates {len(self.parameters)} parameters"
+            raise ValueError(f"{what} has {len(items)} entries but {updates}")
+        return [finite_number(x, f"{what}[{i}]") for i, x in enumerate(items)]
 
 
 class SGD(Optimizer):
@@ -84,6 +125,25 @@ class SGD(Optimizer):
                 gradient = self.velocity[i]
             parameter.data -= self.lr * gradient
 
+    def state_dict(self) -> dict[str, Any]:
+        """``{"lr", "momentum", "weight_decay", "velocity": [b per parameter]}``."""
+        return {"lr": self.lr, "momentum": self.momentum, "weight_decay": self.weight_decay,
+                "velocity": list(self.velocity)}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Set everything from a :meth:`state_dict`; on any error nothing changes.
+
+        Raises:
+            TypeError, ValueError: naming the entry (a wrong key, a bad number, or a
+                velocity list whose length is not this optimizer's parameter count).
+        """
+        require_keys(state, ("lr", "momentum", "weight_decay", "velocity"), "SGD state")
+        lr = _positive(state["lr"], "SGD state lr")
+        momentum = _fraction(state["momentum"], "SGD state momentum")
+        weight_decay = _non_negative(state["weight_decay"], "SGD state weight_decay")
+        velocity = self._per_parameter(state["velocity"], "SGD state velocity")
+        self.lr, self.momentum, self.weight_decay, self.velocity = lr, momentum, weight_decay, velocity
+
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015): a step size per parameter from running gradient statistics.
@@ -110,10 +170,7 @@ class Adam(Optimizer):
     ) -> None:
         super().__init__(parameters)
         self.lr = _positive(lr, "lr")
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        self.beta1 = _fraction(betas[0], "betas[0]")
-        self.beta2 = _fraction(betas[1], "betas[1]")
+        self.beta1, self.beta2 = _betas(betas, "betas")
         self.eps = _positive(eps, "eps")
         self.weight_decay = _non_negative(weight_decay, "weight_decay")
         self.t = 0
@@ -133,6 +190,35 @@ class Adam(Optimizer):
             v_hat = self.v[i] / correction2
             parameter.data -= self.lr * m_hat / (math.sqrt(v_hat) + self.eps)
 
+    def state_dict(self) -> dict[str, Any]:
+        """``{"lr", "betas", "eps", "weight_decay", "t": steps taken, "m": [...], "v": [...]}``.
+
+        ``m`` and ``v`` hold one running mean per parameter, in the optimizer's parameter order.
+        """
+        return {"lr": self.lr, "betas": [self.beta1, self.beta2], "eps": self.eps,
+                "weight_decay": self.weight_decay, "t": self.t, "m": list(self.m), "v": list(self.v)}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Set everything from a :meth:`state_dict`; on any error nothing changes.
+
+        Raises:
+            TypeError, ValueError: naming the entry (a wrong key, a bad number, a negative
+                ``v``, or ``m``/``v`` lists whose length is not this optimizer's parameter count).
+        """
+        require_keys(state, ("lr", "betas", "eps", "weight_decay", "t", "m", "v"), "Adam state")
+        lr = _positive(state["lr"], "Adam state lr")
+        betas = _betas(state["betas"], "Adam state betas")
+        eps = _positive(state["eps"], "Adam state eps")
+        weight_decay = _non_negative(state["weight_decay"], "Adam state weight_decay")
+        t = count(state["t"], "Adam state t")
+        m = self._per_parameter(state["m"], "Adam state m")
+        v = self._per_parameter(state["v"], "Adam state v")
+        for i, second_moment in enumerate(v):
+            if second_moment < 0:  # a mean of squares; step() would take its square root
+                raise ValueError(f"Adam state v[{i}] must be >= 0, got {second_moment!r}")
+        self.lr, (self.beta1, self.beta2), self.eps, self.weight_decay = lr, betas, eps, weight_decay
+        self.t, self.m, self.v = t, m, v
+
 
 def _positive(x: object, what: str) -> float:
     number = finite_number(x, what)
@@ -146,6 +232,12 @@ def _non_negative(x: object, what: str) -> float:
     if number < 0:
         raise ValueError(f"{what} must be >= 0, got {number!r}")
     return number
+
+
+def _betas(x: object, what: str) -> tuple[float, float]:
+    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence) or len(x) != 2:
+        raise TypeError(f"{what} must be a pair (beta1, beta2), got {x!r}")
+    return _fraction(x[0], f"{what}[0]"), _fraction(x[1], f"{what}[1]")
 
 
 def _fraction(x: object, what: str) -> float:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from autograd import GradientCheckError, Value, no_grad
@@ -34,3 +36,50 @@ def check_parameter_gradients(
         numeric = (above - below) / (2 * eps)
         if abs(analytic - numeric) > atol + rtol * abs(numeric):
             raise GradientCheckError(f"{name}: autograd {analytic!r}, finite difference {numeric!r}")
+
+
+def graph_nodes(output: Value) -> Iterator[Value]:
+    """Every node that ``output`` was computed from, itself included (each once)."""
+    seen: set[int] = set()
+    stack = [output]
+    while stack:
+        node = stack.pop()
+        if id(node) not in seen:
+            seen.add(id(node))
+            yield node
+            stack.extend(node.children)
+
+
+def backward_and_check_finite(output: Value) -> None:
+    """Run backward from ``output``; fail unless every node's number and gradient is finite.
+
+    A finite output is not enough: the engine refuses any op that turns finite inputs
+    into inf, so no intermediate node may hold one either, nor any gradient.
+    """
+    output.backward()
+    for node in graph_nodes(output):
+        assert math.isfinite(node.data), f"node {node!r} (op {node.op!r}) holds {node.data!r}"
+        assert math.isfinite(node.grad), f"node {node!r} (op {node.op!r}) has gradient {node.grad!r}"
+
+
+def run_with_time_limit(seconds: float, action: Callable[[], Any]) -> Any:
+    """``action()``'s result or exception; fail if it takes longer (e.g. blocks on a pipe).
+
+    The action runs in a daemon thread so that a test which would block forever fails
+    instead of hanging the test run.
+    """
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = action()
+        except BaseException as error:  # handed to the caller below
+            outcome["error"] = error
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"still running after {seconds} s (blocked?)"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")

@@ -1,14 +1,20 @@
-"""Hypothesis strategies shared by the tests.
+"""Hypothesis strategies and example programs shared by the tests (the one place for them).
 
 Inputs are kept inside each op's domain by construction (shifted away from
 singularities and kinks) rather than filtered, so no example is thrown away.
+Every strategy returns only what its name says: ``positive`` never gives 0 or
+less, ``away_from_zero`` never comes closer to 0 than its gap, and all stay
+within [low, high].
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable
+from typing import Any
 
 from hypothesis import strategies as st
+
+from autograd import Value
 
 
 def reals(low: float, high: float) -> st.SearchStrategy[float]:
@@ -16,13 +22,91 @@ def reals(low: float, high: float) -> st.SearchStrategy[float]:
     return st.floats(low, high, allow_nan=False, allow_infinity=False)
 
 
-def away_from_zero(low: float, high: float, gap: float = 1e-2) -> st.SearchStrategy[float]:
-    """Floats in [low, high] pushed at least ``gap`` away from 0 (kinks of relu, abs; poles of 1/x)."""
-    return reals(low, high).map(lambda x: x + math.copysign(gap, x))
-
-
 def positive(low: float, high: float) -> st.SearchStrategy[float]:
+    """Floats in [low, high], which must lie above 0 (the domain of log, sqrt, a ** base)."""
+    if not 0 < low <= high:
+        raise ValueError(f"positive({low}, {high}): need 0 < low <= high")
     return reals(low, high)
 
 
+def away_from_zero(low: float, high: float, gap: float = 1e-2) -> st.SearchStrategy[float]:
+    """Floats in [low, high] at least ``gap`` away from 0 (kinks of relu, abs; poles of 1/x).
+
+    A magnitude in [gap, bound] and a sign, so every example is usable: none is filtered.
+    """
+    if not (low <= -gap and gap <= high):
+        raise ValueError(f"away_from_zero({low}, {high}, gap={gap}): the range must reach past ±gap")
+    negative = reals(gap, -low).map(lambda m: -m)
+    return st.one_of(negative, reals(gap, high))
+
+
 small = reals(-5.0, 5.0)
+
+
+# -- every op of the table, with inputs in its domain --------------------------
+
+UnaryCase = tuple[Callable[[Any], Any], st.SearchStrategy[float]]
+BinaryCase = tuple[Callable[[Any, Any], Any], st.SearchStrategy[float], st.SearchStrategy[float]]
+
+UNARY_CASES: dict[str, UnaryCase] = {
+    "neg": (lambda x: -x, small),
+    "abs": (abs, away_from_zero(-5, 5)),
+    "exp": (lambda x: x.exp(), reals(-20, 20)),
+    "log": (lambda x: x.log(), positive(1e-3, 1e3)),
+    "sqrt": (lambda x: x.sqrt(), positive(1e-3, 1e3)),
+    "tanh": (lambda x: x.tanh(), reals(-20, 20)),
+    "sigmoid": (lambda x: x.sigmoid(), reals(-40, 40)),
+    "relu": (lambda x: x.relu(), away_from_zero(-5, 5)),
+}
+
+BINARY_CASES: dict[str, BinaryCase] = {
+    "+": (lambda x, y: x + y, small, small),
+    "-": (lambda x, y: x - y, small, small),
+    "*": (lambda x, y: x * y, small, small),
+    "/": (lambda x, y: x / y, small, away_from_zero(-5, 5, gap=0.1)),
+    "**": (lambda x, y: x**y, positive(1e-2, 10.0), reals(-3, 3)),
+}
+
+
+# -- random expression graphs with shared subexpressions ---------------------
+
+BINARY = [lambda a, b: a + b, lambda a, b: a - b, lambda a, b: a * b, lambda a, b: a / (1 + b * b)]
+UNARY = [lambda a: a.tanh(), lambda a: a.sigmoid(), lambda a: (a * 0.5).exp(), lambda a: (1 + a * a).log()]
+
+Program = tuple[list[float], list[tuple[Any, ...]]]
+
+
+@st.composite
+def programs(draw: Any) -> Program:
+    """A straight-line program over n leaves: each step combines earlier nodes.
+
+    Operands are drawn from *all* earlier nodes, so subexpressions get reused
+    (diamonds, nodes used twice by one op). Every op is smooth and bounded on
+    the reals, so every program is differentiable everywhere. Returns (leaf values, steps).
+    """
+    n_leaves = draw(st.integers(1, 4))
+    leaves = draw(st.lists(reals(-1.5, 1.5), min_size=n_leaves, max_size=n_leaves))
+    steps: list[tuple[Any, ...]] = []
+    for i in range(draw(st.integers(1, 10))):
+        available = n_leaves + i
+        if draw(st.booleans()):
+            steps.append(("u", draw(st.integers(0, len(UNARY) - 1)), draw(st.integers(0, available - 1))))
+        else:
+            op = draw(st.integers(0, len(BINARY) - 1))
+            steps.append(("b", op, draw(st.integers(0, available - 1)), draw(st.integers(0, available - 1))))
+    return leaves, steps
+
+
+def run(steps: list[tuple[Any, ...]], *leaves: Any) -> Any:
+    """Evaluate a program's steps on leaves (Values, or torch tensors: the ops are spelled alike)."""
+    nodes = list(leaves)
+    for step in steps:
+        if step[0] == "u":
+            nodes.append(UNARY[step[1]](nodes[step[2]]))
+        else:
+            nodes.append(BINARY[step[1]](nodes[step[2]], nodes[step[3]]))
+    return nodes[-1] + nodes[-2] * 0.5 if len(nodes) > 1 else nodes[-1]
+
+
+def leaves_of(values: list[float]) -> list[Value]:
+    return [Value(x, label=f"x{i}") for i, x in enumerate(values)]

@@ -1,4 +1,4 @@
-"""The hand-derived figures of the seed homework (../shared/seeds/README.md), by autograd."""
+"""The hand-derived figures of the seed homework (its answer key, restated in each test), by autograd."""
 
 from __future__ import annotations
 

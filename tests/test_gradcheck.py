@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from autograd import GradientCheckError, Value, gradcheck, numerical_gradient
+from autograd import (
+    GradientCheckError,
+    Value,
+    central_difference,
+    grad,
+    gradcheck,
+    gradients,
+    numerical_gradient,
+)
 from autograd import ops as ops_module
 from autograd.ops import Op
 
@@ -55,10 +63,21 @@ def test_bad_arguments():
 def test_checks_functions_that_differentiate_inside():
     # d/dx (3x^2) = 6x: gradcheck of a first derivative is a check of the second
     def dcube(x):
-        (d,) = (x**3).backward(create_graph=True, inputs=[x])
+        (d,) = gradients(x**3, [x], create_graph=True)
         return d
 
     assert gradcheck(dcube, [1.5])
-    from autograd import grad
-
     assert gradcheck(grad(lambda x: x**3, argnums=0), [-0.7])
+
+
+def test_central_difference_is_exact_on_quadratics_and_fails_a_wrong_slope():
+    # (f(x+e) - f(x-e)) / 2e is exact for a parabola up to rounding (~1e-16 / e)
+    assert central_difference(lambda x: 3 * x * x - x, 2.0, 1e-3) == pytest.approx(11.0, rel=1e-12)
+    assert central_difference(lambda x: x**3, 1.0, 1e-3) != pytest.approx(4.0, rel=1e-3)
+
+
+def test_gradcheck_leaves_the_callers_values_alone():
+    x = Value(1.5, label="x")
+    x.grad = 9.0
+    assert gradcheck(lambda v: v * v, [x])
+    assert x.grad == 9.0 and x.data == 1.5

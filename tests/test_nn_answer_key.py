@@ -1,7 +1,7 @@
 """The seed notebooks' networks, rebuilt with nn from their given weights, reproduce the answer key.
 
-Figures come from ../shared/seeds/README.md (and, for the 003 autoencoder, from the
-numbers printed in seed 003).
+Figures come from the seed homework's hand-derived answer key (and, for the 003
+autoencoder, from the numbers printed in seed notebook 003).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from autograd import draw_graph, topological_order
-from autograd.draw import cluster_members
+from autograd.drawing.draw import cluster_members
 from nn import MLP, Layer, LSTMCell
 
 

@@ -61,6 +61,27 @@ def test_a_one_input_model_takes_a_bare_number():
     assert model(0.5).data == model([0.5]).data
 
 
+@pytest.mark.parametrize(
+    "build",
+    [lambda: Neuron(2, seed=0), lambda: Layer(2, 3, seed=0), lambda: MLP(2, [3, 1], seed=0),
+     lambda: MLP(2, [3, 2], seed=0)],
+    ids=["Neuron", "Layer", "MLP with one output", "MLP with two outputs"],
+)
+def test_calling_a_model_is_its_forward_with_the_same_input_checks(build):
+    model = build()
+    called, forwarded = model([0.5, -1.0]), model.forward([0.5, -1.0])
+    assert type(called) is type(forwarded)  # a Value for one output unit, else a list (Layer: always)
+    as_numbers = (lambda out: out.data) if isinstance(called, Value) else (lambda out: [v.data for v in out])
+    assert as_numbers(called) == as_numbers(forwarded)
+    with pytest.raises(ValueError, match="input must have 2 entries, got 3"):
+        model.forward([1.0, 2.0, 3.0])
+
+
+def test_forward_takes_a_bare_number_for_one_input():
+    model = MLP(1, [2, 1], activation="tanh", seed=0)
+    assert model.forward(0.5).data == model([0.5]).data
+
+
 def test_neuron_forward_is_one_dot_node_plus_bias():
     out = Neuron.from_weights([2, -1], bias=0.5, activation="linear")([3, 4])
     assert out.data == 2 * 3 - 1 * 4 + 0.5

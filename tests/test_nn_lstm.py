@@ -89,6 +89,15 @@ def test_set_refuses_bad_parameters_and_changes_nothing(parameters, error, messa
     assert cell.state_dict() == before
 
 
+def test_calling_a_cell_is_its_forward():
+    cell = LSTMCell(2, 2, seed=5)
+    for state in (None, ([0.1, -0.2], [0.3, 0.4])):
+        called, forwarded = cell([0.5, -1.0], state), cell.forward([0.5, -1.0], state)
+        assert [v.data for v in called.h + called.c] == [v.data for v in forwarded.h + forwarded.c]
+    with pytest.raises(ValueError, match="LSTMCell input must have 2 entries"):
+        cell.forward([1.0])
+
+
 def test_states_can_be_given_as_numbers_pairs_or_lstm_states():
     cell = LSTMCell(1, 1, seed=2)
     from_numbers = cell(0.5, (0.1, -0.2))

@@ -103,3 +103,86 @@ def test_a_non_finite_gradient_is_refused_and_nothing_moves():
 def test_bad_settings_are_refused_clearly(build, error, message):
     with pytest.raises(error, match=message):
         build(parameter(1.0, 0.0))
+
+
+# -- state dicts -------------------------------------------------------------------------
+
+
+def stepped(optimizer: SGD | Adam, grads: list[float]) -> SGD | Adam:
+    for p, g in zip(optimizer.parameters, grads):
+        p.grad = g
+    optimizer.step()
+    return optimizer
+
+
+def test_sgd_state_dict_holds_settings_and_velocities():
+    optimizer = stepped(SGD([parameter(1.0, 0.0), parameter(2.0, 0.0)], lr=0.1, momentum=0.9), [0.5, -0.25])
+    expected = {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.0, "velocity": [0.5, -0.25]}
+    assert optimizer.state_dict() == expected
+
+
+def test_adam_state_dict_holds_settings_step_count_and_moments():
+    optimizer = stepped(Adam([parameter(1.0, 0.0)], lr=0.1, betas=(0.8, 0.9)), [0.5])
+    # after one step: m = (1 - 0.8) * 0.5 = 0.1, v = (1 - 0.9) * 0.25 = 0.025 (to a rounding or two)
+    state = optimizer.state_dict()
+    assert state["m"] == pytest.approx([0.1], abs=TOL) and state["v"] == pytest.approx([0.025], abs=TOL)
+    assert {k: state[k] for k in ("lr", "betas", "eps", "weight_decay", "t")} == {
+        "lr": 0.1, "betas": [0.8, 0.9], "eps": 1e-8, "weight_decay": 0.0, "t": 1
+    }
+
+
+@pytest.mark.parametrize("build", [lambda ps: SGD(ps, lr=0.1, momentum=0.5), lambda ps: Adam(ps, lr=0.1)],
+                         ids=["SGD", "Adam"])
+def test_loading_a_state_dict_makes_the_next_step_identical(build):
+    grads = [[0.5, -0.25], [0.125, 0.75], [-0.5, 0.5]]
+    first = build([parameter(1.0, 0.0), parameter(2.0, 0.0)])
+    for g in grads[:2]:
+        stepped(first, g)
+    second = build([parameter(p.data, 0.0) for p in first.parameters])
+    second.load_state_dict(first.state_dict())
+    stepped(first, grads[2])
+    stepped(second, grads[2])
+    assert [p.data for p in second.parameters] == [p.data for p in first.parameters]  # exactly
+
+
+def test_a_state_dict_is_a_copy():
+    optimizer = stepped(Adam([parameter(1.0, 0.0)]), [0.5])
+    state = optimizer.state_dict()
+    state["m"][0] = 99.0
+    assert optimizer.m[0] != 99.0
+    fresh = Adam([parameter(1.0, 0.0)])
+    fresh.load_state_dict(state)
+    state["m"][0] = -1.0
+    assert fresh.m == [99.0]
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "message"),
+    [
+        (lambda s: s.update(m=[0.1]), ValueError, "Adam state m has 1 entries but this optimizer updates 2"),
+        (lambda s: s.update(v=[0.1, -0.1]), ValueError, r"Adam state v\[1\] must be >= 0"),
+        (lambda s: s.update(v=[0.1, float("nan")]), ValueError, r"Adam state v\[1\] must be finite"),
+        (lambda s: s.update(m=[0.1, 10**400]), ValueError, r"Adam state m\[1\] is out of range"),
+        (lambda s: s.update(t=True), TypeError, "Adam state t must be an int, got bool"),
+        (lambda s: s.update(lr=0), ValueError, "Adam state lr must be positive"),
+        (lambda s: s.update(betas=[0.9]), TypeError, "Adam state betas must be a pair"),
+        (lambda s: s.pop("v"), ValueError, "Adam state is missing 'v'"),
+    ],
+)
+def test_a_bad_state_dict_is_refused_and_changes_nothing(change, error, message):
+    optimizer = stepped(Adam([parameter(1.0, 0.0), parameter(2.0, 0.0)]), [0.5, 0.25])
+    before = optimizer.state_dict()
+    state = optimizer.state_dict()
+    state.update(m=[7.0, 7.0], t=7, lr=0.7)  # good changes that must not be applied either
+    change(state)
+    with pytest.raises(error, match=message):
+        optimizer.load_state_dict(state)
+    assert optimizer.state_dict() == before
+
+
+def test_an_sgd_state_dict_with_the_wrong_parameter_count_changes_nothing():
+    optimizer = SGD([parameter(1.0, 0.0)], lr=0.1, momentum=0.5)
+    state = {"lr": 0.5, "momentum": 0.0, "weight_decay": 0.0, "velocity": [1.0, 2.0, 3.0]}
+    with pytest.raises(ValueError, match="SGD state velocity has 3 entries but this optimizer updates 1 "):
+        optimizer.load_state_dict(state)
+    assert optimizer.state_dict() == {"lr": 0.1, "momentum": 0.5, "weight_decay": 0.0, "velocity": [0.0]}

@@ -1,10 +1,12 @@
-"""The notebooks run top to bottom in a real Jupyter kernel, and are committed small and with outputs.
+"""The notebooks run top to bottom in a real kernel, and are committed in sync, small and with outputs.
 
-Each notebook asserts the seed notebooks' answer key in its own cells, so running it
-is a test; one test per notebook lets pytest-xdist run them side by side. The kernel
-is started with this interpreter (the virtualenv's), whatever ``python`` is on PATH,
-and a cell appended here checks that it really was. The committed notebooks are
-built by ``scripts/build_notebooks.py``.
+Each notebook is written as a jupytext percent-format script, notebooks/NAME.py, and
+built with its outputs into notebooks/NAME.ipynb by ``scripts/build_notebooks.py``,
+whose ``load`` and ``execute`` the tests use: one kernel set-up for building and
+testing. Each notebook asserts the seed homework's answer key in its own cells, so
+running it is a test; one test per notebook lets pytest-xdist run them side by side.
+The kernel is started with this interpreter (the virtualenv's), whatever ``python`` is
+on PATH, and a cell appended here checks that it really was.
 """
 
 from __future__ import annotations
@@ -14,20 +16,20 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import jupytext
 import nbformat
 import pytest
 from nbclient.exceptions import CellControlSignal, CellExecutionError, DeadKernelError
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 EXPECTED = ["00_tour", "01_homework", "02_xor", "03_autoencoder", "04_intro_neural_networks"]
 MAX_BYTES = 1_000_000  # committed with outputs, a notebook must stay light enough to view on a code host
 REBUILD = "rebuild it with .venv/bin/python scripts/build_notebooks.py"
 
 
-def _builder() -> ModuleType:
-    """scripts/build_notebooks.py, whose ``execute`` runs a notebook exactly as it was built."""
+def _load_builder() -> ModuleType:
+    """scripts/build_notebooks.py, which builds the notebooks exactly as the tests run them."""
     spec = importlib.util.spec_from_file_location("build_notebooks", ROOT / "scripts" / "build_notebooks.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -35,12 +37,32 @@ def _builder() -> ModuleType:
     return module
 
 
+builder = _load_builder()
+by_name = pytest.mark.parametrize("name", EXPECTED)
+
+
 def test_the_five_notebooks_are_there():
-    assert [path.stem for path in NOTEBOOKS] == EXPECTED
+    assert sorted(path.stem for path in NOTEBOOK_DIR.glob("*.py")) == EXPECTED
+    assert sorted(path.stem for path in NOTEBOOK_DIR.glob("*.ipynb")) == EXPECTED
+    assert list(builder.SOURCES) == EXPECTED
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
-def test_committed_small_and_with_outputs(path: Path):
+@by_name
+def test_committed_in_sync_with_its_source(name: str):
+    source = jupytext.read(NOTEBOOK_DIR / f"{name}.py")
+    built = jupytext.read(NOTEBOOK_DIR / f"{name}.ipynb")
+    for notebook, path in [(source, f"{name}.py"), (built, f"{name}.ipynb")]:
+        pairing = notebook.metadata.get("jupytext", {}).get("formats")
+        assert pairing == "ipynb,py:percent", f"{path} is not paired by its jupytext header ({pairing!r})"
+    expected, found = builder.cells(source), builder.cells(built)
+    differ = [k for k, (a, b) in enumerate(zip(expected, found)) if a != b]
+    where = f"cell {differ[0]} differs" if differ else f"{len(found)} cells where the .py has {len(expected)}"
+    assert found == expected, f"{name}.ipynb is out of date with {name}.py ({where}); {REBUILD}"
+
+
+@by_name
+def test_committed_small_and_with_outputs(name: str):
+    path = NOTEBOOK_DIR / f"{name}.ipynb"
     size = path.stat().st_size
     assert size < MAX_BYTES, f"{path.name} has {size:,} bytes, over {MAX_BYTES:,}: draw smaller pictures"
     notebook = nbformat.read(path, as_version=4)
@@ -57,14 +79,14 @@ def test_committed_small_and_with_outputs(path: Path):
     assert len(showing) >= len(code_cells) * 2 // 3, f"{path.name} is saved without its outputs; {REBUILD}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
-def test_notebook_runs(path: Path):
-    notebook = nbformat.read(path, as_version=4)
+@by_name
+def test_notebook_runs(name: str):
+    notebook = builder.load(NOTEBOOK_DIR / f"{name}.py")
     notebook.cells.append(nbformat.v4.new_code_cell("import sys\nprint(sys.executable, end='')"))
     try:
-        _builder().execute(notebook)  # a fresh kernel on this interpreter, in a temporary directory
+        builder.execute(notebook)  # a fresh kernel on this interpreter, in notebooks/
     except (CellExecutionError, CellControlSignal, DeadKernelError) as error:
-        pytest.fail(f"{path.name}, cell {_failed_cell(notebook)}: {error}", pytrace=False)
+        pytest.fail(f"{name}.py, cell {_failed_cell(notebook)}: {error}", pytrace=False)
     kernel_python = "".join(out.get("text", "") for out in notebook.cells[-1].outputs)
     assert kernel_python == sys.executable, f"the kernel ran {kernel_python!r}, not {sys.executable!r}"
 

@@ -9,35 +9,15 @@ wrong one (a lost factor or sign) fails by far more than rtol.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, gradcheck
-from autograd.ops import BINARY_OPS, UNARY_OPS
-from tests.strategies import away_from_zero, positive, reals, small
-
-# op name -> (function of Values, strategy for its input(s))
-UNARY_CASES: dict[str, tuple[Callable[[Value], Value], st.SearchStrategy[float]]] = {
-    "neg": (lambda x: -x, small),
-    "abs": (abs, away_from_zero(-5, 5)),
-    "exp": (lambda x: x.exp(), reals(-20, 20)),
-    "log": (lambda x: x.log(), positive(1e-3, 1e3)),
-    "sqrt": (lambda x: x.sqrt(), positive(1e-3, 1e3)),
-    "tanh": (lambda x: x.tanh(), reals(-20, 20)),
-    "sigmoid": (lambda x: x.sigmoid(), reals(-40, 40)),
-    "relu": (lambda x: x.relu(), away_from_zero(-5, 5)),
-}
-
-BINARY_CASES: dict[str, tuple[Callable[[Value, Value], Value], st.SearchStrategy, st.SearchStrategy]] = {
-    "+": (lambda x, y: x + y, small, small),
-    "-": (lambda x, y: x - y, small, small),
-    "*": (lambda x, y: x * y, small, small),
-    "/": (lambda x, y: x / y, small, away_from_zero(-5, 5, gap=0.1)),
-    "**": (lambda x, y: x**y, positive(1e-2, 10.0), reals(-3, 3)),
-}
+from autograd import Value, dot, gradcheck, gradients, sum_values
+from autograd.engine import differentiable_local_derivatives, local_derivatives
+from autograd.ops import BINARY_OPS, UNARY_OPS, base_power_op, power_op
+from tests.strategies import BINARY_CASES, UNARY_CASES, positive, reals, small
 
 
 def test_every_op_in_the_table_has_a_test_case():
@@ -86,16 +66,12 @@ def test_fractional_power_and_number_base(x: float, p: float):
 @settings(max_examples=40, deadline=None)
 @given(st.lists(small, min_size=1, max_size=6))
 def test_sum_values(xs: list[float]):
-    from autograd import sum_values
-
     assert gradcheck(lambda *vs: sum_values(vs) * vs[0], xs)
 
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(small, small), min_size=1, max_size=5))
 def test_dot(pairs: list[tuple[float, float]]):
-    from autograd import dot
-
     n = len(pairs)
     flat = [w for w, _ in pairs] + [x for _, x in pairs]
     assert gradcheck(lambda *vs: dot(vs[:n], vs[n:]).tanh(), flat)
@@ -116,3 +92,111 @@ def test_conventions_at_special_points(f, at: float, expected: float):
     x = Value(at)
     f(x).backward()
     assert x.grad == expected
+
+
+# -- one rule, two paths: floats (backward) and Values (create_graph) agree ----
+
+# (x, y) points where x ** y is defined, including the awkward ones
+POWER_POINTS = [(0.0, 2.0), (0.0, 1.0), (0.0, 3.5), (2.0, 0.0), (0.0, 0.0), (-2.0, 3.0), (-1.5, -2.0),
+                (-3.0, 0.0), (1.7, -0.5), (0.5, 2.5)]
+
+
+def both_paths(f, *point: float) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Gradients of f at point, from the float walk and from the Value walk."""
+    xs = [Value(p) for p in point]
+    out = f(*xs)
+    floats = gradients(out, xs)
+    values = tuple(g.data for g in gradients(out, xs, create_graph=True))
+    return floats, values
+
+
+@pytest.mark.parametrize(("x", "y"), POWER_POINTS)
+def test_number_exponent_agrees_on_both_paths(x: float, y: float):
+    floats, values = both_paths(lambda v: v**y, x)
+    assert floats == values
+    assert floats[0] == (0.0 if y == 0 else y * x ** (y - 1))
+
+
+@pytest.mark.parametrize(("x", "y"), POWER_POINTS)
+def test_number_base_agrees_on_both_paths(x: float, y: float):
+    if x < 0:
+        with pytest.raises(ValueError, match=r"\*\*.*negative base"):
+            both_paths(lambda v: x**v, y)
+        return
+    floats, values = both_paths(lambda v: x**v, y)
+    assert floats == values
+    assert floats[0] == (0.0 if x == 0 else x**y * math.log(x))
+
+
+def test_zero_to_a_value_power_backward_works():
+    # the finding: 0.0 ** y (y > 0) used to raise, computing a derivative for the base 0
+    y = Value(0.5)
+    (0.0**y).backward()
+    assert y.grad == 0.0
+    z = Value(2.0)
+    (0 ** z).backward()
+    assert z.grad == 0.0
+
+
+@pytest.mark.parametrize(("x", "y"), [p for p in POWER_POINTS if p[0] >= 0 and not (p[0] == 0 and p[1] < 1)])
+def test_value_power_agrees_on_both_paths(x: float, y: float):
+    floats, values = both_paths(lambda a, b: a**b, x, y)
+    assert floats == values
+
+
+@pytest.mark.parametrize(("x", "y"), [(0.0, 0.5), (0.0, 0.99)])
+def test_infinite_base_slope_is_the_same_error_on_both_paths(x: float, y: float):
+    for create_graph in (False, True):
+        a, b = Value(x), Value(y)
+        with pytest.raises(ZeroDivisionError, match=r"backward through \*\*.*infinite at x = 0"):
+            gradients(a**b, [a, b], create_graph=create_graph)
+
+
+def test_negative_base_exponent_slope_is_the_same_error_on_both_paths():
+    for create_graph in (False, True):
+        a, b = Value(-2.0), Value(3.0)
+        with pytest.raises(ValueError, match=r"negative base"):
+            gradients(a**b, [a, b], create_graph=create_graph)
+
+
+@pytest.mark.parametrize("n", [0.0, 0.5, 1.0, 2.0, -1.0, 3.0])
+def test_power_op_rule_on_floats_and_values(n: float):
+    x = 1.3
+    op = power_op(n)
+    node = Value(x) ** n
+    assert node._op is op
+    on_values = differentiable_local_derivatives(node)[0]
+    assert local_derivatives(node)[0] == float(on_values)
+
+
+def test_base_power_op_is_one_input():
+    y = Value(1.5)
+    node = 2**y
+    assert node.op == "2**" and node.children == (y,)
+    assert node._op is base_power_op(2.0)
+
+
+@pytest.mark.parametrize("name", sorted(UNARY_CASES))
+def test_unary_rules_agree_on_both_paths(name: str):
+    f, domain = UNARY_CASES[name]
+
+    @settings(max_examples=20, deadline=None)
+    @given(domain)
+    def check(x: float) -> None:
+        floats, values = both_paths(f, x)
+        assert floats == values
+
+    check()
+
+
+@pytest.mark.parametrize("name", sorted(BINARY_CASES))
+def test_binary_rules_agree_on_both_paths(name: str):
+    f, left, right = BINARY_CASES[name]
+
+    @settings(max_examples=20, deadline=None)
+    @given(left, right)
+    def check(x: float, y: float) -> None:
+        floats, values = both_paths(f, x, y)
+        assert floats == values
+
+    check()

@@ -28,9 +28,18 @@ def test_rejects_non_real_data_naming_the_type(data, named):
         Value(data)
 
 
-def test_rejects_nan():
-    with pytest.raises(ValueError, match="NaN"):
-        Value(math.nan)
+@pytest.mark.parametrize("data", [math.nan, math.inf, -math.inf])
+def test_rejects_nan_and_infinity_alike(data):
+    # the finding: Value(inf) used to be accepted while Value(nan) was refused
+    with pytest.raises(ValueError, match="finite number"):
+        Value(data)
+    with pytest.raises(ValueError, match="non-finite number cannot enter an expression"):
+        Value(1.0) * data
+
+
+def test_integer_too_large_for_a_float_is_an_overflow_error():
+    with pytest.raises(OverflowError, match="too large for a float"):
+        Value(10**400)
 
 
 def test_label_must_be_a_string():

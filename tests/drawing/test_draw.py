@@ -1,8 +1,8 @@
 """draw_graph: the DOT it builds and the SVG that Graphviz's real `dot` makes of it.
 
-SVG is parsed as XML: Graphviz writes one ``<g class="node">`` per node and one
-``<g class="edge">`` per edge, each with a ``<title>`` (the node id, or
-``tail->head``) and the node's ``<text>`` pieces.
+SVG is parsed as XML (see :func:`tests.helpers.read_svg`): Graphviz writes one
+``<g class="node">`` per node and one ``<g class="edge">`` per edge, each with a
+``<title>`` (the node id, or ``tail->head``) and the node's ``<text>`` pieces.
 """
 
 from __future__ import annotations
@@ -10,56 +10,26 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET
 from collections import Counter
-from dataclasses import dataclass
 
 import graphviz
 import pytest
+from hypothesis import given, settings
 
-from autograd import TeachingWarning, Value, dot, draw_graph, sum_values
-from autograd.draw import (
+from autograd import TeachingWarning, Value, dot, draw_graph, gradients, sum_values
+from autograd.drawing.draw import (
+    NEGATIVE_COLOR,
+    POSITIVE_COLOR,
+    ZERO_COLOR,
     GraphTooLargeError,
     GraphvizNotFoundError,
-    format_number,
+    cluster_members,
     render_svg,
     walk_graph,
 )
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-@dataclass
-class Picture:
-    """What a rendered SVG shows: node id -> its text pieces, and the edges as (tail, head)."""
-
-    nodes: dict[str, list[str]]
-    edges: Counter[tuple[str, str]]
-    positions: dict[str, tuple[float, float]]  # node id -> (x, y) of its first text; y grows downward
-
-
-def read_svg(svg: str | bytes) -> Picture:
-    """Parse Graphviz SVG output into nodes, edges and positions (shared with the other drawing tests)."""
-    root = ET.fromstring(svg)
-    nodes, positions = {}, {}
-    edges: Counter[tuple[str, str]] = Counter()
-    for group in root.iter(f"{SVG}g"):
-        title = group.findtext(f"{SVG}title")
-        texts = group.findall(f"{SVG}text")
-        if group.get("class") == "node":
-            nodes[title] = [t.text for t in texts]
-            positions[title] = (float(texts[0].get("x")), float(texts[0].get("y")))
-        elif group.get("class") == "edge":
-            tail, head = title.split("->")
-            edges[tail, head] += 1
-    return Picture(nodes, edges, positions)
-
-
-def issue_example() -> tuple[Value, Value, Value]:
-    """The example of the issue: L = tanh(a*b + a) at a=2, b=-3, after backward."""
-    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    L = (a * b + a).tanh()
-    L.backward()
-    return a, b, L
-
+from autograd.engine import local_derivatives, topological_order
+from autograd.teaching.naming import derivative_text, local_formula, node_names
+from tests.helpers import SVG, chain, dot_edges, edge_groups, every_kind_of_node, issue_example, read_svg
+from tests.strategies import leaves_of, programs, run
 
 # ----------------------------------------------------------------------------
 # The rendered SVG
@@ -67,7 +37,7 @@ def issue_example() -> tuple[Value, Value, Value]:
 
 
 def test_issue_example_has_one_node_per_value_and_op_and_the_graphs_edges():
-    _, _, L = issue_example()
+    *_, L = issue_example(run_backward=True)
     picture = read_svg(draw_graph(L).pipe(format="svg"))
     # topological order: v0=a, v1=b, v2=a*b, v3=a*b+a, v4=L; op<k> computed v<k>
     assert set(picture.nodes) == {"v0", "v1", "v2", "v3", "v4", "op2", "op3", "op4"}
@@ -84,7 +54,7 @@ def test_issue_example_has_one_node_per_value_and_op_and_the_graphs_edges():
 
 
 def test_boxes_show_label_data_and_grad_with_four_significant_digits():
-    _, _, L = issue_example()
+    *_, L = issue_example(run_backward=True)
     picture = read_svg(draw_graph(L).pipe(format="svg"))
     # the gradients by hand: dL/d(a*b+a) = 1 - tanh(-4)^2; d/da = that * (b + 1), d/db = that * a
     through_tanh = 1 - math.tanh(-4.0) ** 2
@@ -113,7 +83,7 @@ def test_many_input_ops_and_powers_are_single_op_nodes():
 
 
 def test_show_grad_false_leaves_grad_out():
-    _, _, L = issue_example()
+    *_, L = issue_example(run_backward=True)
     picture = read_svg(draw_graph(L, show_grad=False).pipe(format="svg"))
     assert picture.nodes["v0"] == ["a", "data 2"]
     assert not any("grad" in text for texts in picture.nodes.values() for text in texts)
@@ -132,7 +102,7 @@ def test_constants_are_drawn_in_grey_and_variables_are_not():
 
 
 def test_rankdir_sets_the_direction_of_the_layout():
-    _, _, L = issue_example()
+    *_, L = issue_example(run_backward=True)
     across = read_svg(draw_graph(L).pipe(format="svg")).positions
     down = read_svg(draw_graph(L, rankdir="TB").pipe(format="svg")).positions
     assert across["v4"][0] > across["v0"][0]  # LR: the output is right of the input
@@ -146,14 +116,14 @@ def test_labels_are_escaped_not_interpreted():
 
 
 def test_render_writes_an_svg_file(tmp_path):
-    _, _, L = issue_example()
+    *_, L = issue_example(run_backward=True)
     written = draw_graph(L).render(tmp_path / "L", format="svg")
     assert written.endswith("L.svg")
     assert len(read_svg((tmp_path / "L.svg").read_bytes()).nodes) == 8
 
 
 def test_render_svg_returns_svg_text():
-    _, _, L = issue_example()
+    *_, L = issue_example(run_backward=True)
     svg = render_svg(L, rankdir="TB", show_grad=False)
     assert isinstance(svg, str)
     assert len(read_svg(svg).nodes) == 8
@@ -165,13 +135,13 @@ def test_render_svg_returns_svg_text():
 
 
 def test_the_same_graph_gives_byte_identical_source():
-    first = draw_graph(issue_example()[2]).source
-    second = draw_graph(issue_example()[2]).source  # new objects, so new id()s
+    first = draw_graph(issue_example(run_backward=True).L).source
+    second = draw_graph(issue_example(run_backward=True).L).source  # new objects, so new id()s
     assert first == second
 
 
 def test_default_layout_is_left_to_right_and_graph_attributes_pass_through():
-    _, _, L = issue_example()
+    *_, L = issue_example(run_backward=True)
     assert "rankdir=LR" in draw_graph(L).source
     source = draw_graph(L, rankdir="BT", dpi=150, bgcolor="white").source
     assert "rankdir=BT" in source and "dpi=150" in source and "bgcolor=white" in source
@@ -191,26 +161,9 @@ def test_walk_graph_numbers_values_in_topological_order():
     assert nodes[2].op_id == "op2"
 
 
-@pytest.mark.parametrize(
-    ("x", "shown"),
-    [(0.24048908305088898, "0.2405"), (3.0, "3"), (-3.0, "-3"), (1234567.0, "1.235e+06"),
-     (3.059022269256247e-07, "3.059e-07"), (-0.0, "0"), (0.0, "0"), (math.inf, "inf")],
-)  # fmt: skip
-def test_format_number_uses_significant_digits(x, shown):
-    assert format_number(x) == shown
-
-
 # ----------------------------------------------------------------------------
 # Large graphs
 # ----------------------------------------------------------------------------
-
-
-def chain(length: int) -> Value:
-    x = Value(0.5, label="x")
-    y = x
-    for _ in range(length):
-        y = y * 1.0001 if len(y.children) != 2 else y.tanh()
-    return y
 
 
 def test_a_10000_node_graph_is_refused_promptly_with_its_size():
@@ -235,7 +188,7 @@ def test_max_nodes_none_builds_the_source_of_a_large_graph_without_laying_it_out
 def test_max_nodes_counts_values():
     a = Value(1.0, label="a")
     y = a * 2  # a, the constant 2, and y: three values
-    assert draw_graph(y, max_nodes=3, show_grad=False)
+    assert draw_graph(y, max_nodes=3, show_grad=False).source.count("shape=plain") == 3
     with pytest.raises(GraphTooLargeError, match="3 values, more than max_nodes=2"):
         draw_graph(y, max_nodes=2, show_grad=False)
 
@@ -267,7 +220,7 @@ def test_root_must_be_a_value():
 
 
 def test_missing_dot_says_how_to_install_graphviz(tmp_path, monkeypatch):
-    _, _, L = issue_example()
+    *_, L = issue_example(run_backward=True)
     graph = draw_graph(L)
     monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no `dot` to be found
     for render in (
@@ -280,3 +233,127 @@ def test_missing_dot_says_how_to_install_graphviz(tmp_path, monkeypatch):
         assert isinstance(caught.value, graphviz.ExecutableNotFound)  # graphviz users' except still works
         assert "brew install graphviz" in str(caught.value)
     assert graph.source.startswith("digraph")  # the DOT source needs no Graphviz program
+
+
+def test_a_value_graph_has_a_short_repr():
+    *_, L = issue_example(run_backward=True)
+    assert repr(draw_graph(L)).startswith("<ValueGraph: 5 values; .source for DOT")
+
+
+# ----------------------------------------------------------------------------
+# Local derivatives on the arrows (edge_grads=True)
+# ----------------------------------------------------------------------------
+
+
+def test_edges_show_local_derivatives_coloured_by_sign():
+    *_, L = issue_example(run_backward=True)
+    svg = draw_graph(L, edge_grads=True).pipe(format="svg", encoding="utf-8")
+    edges = edge_groups(svg)
+    # v0 = a, v1 = b, op2 = the * node: d(a*b)/da = b = -3, d(a*b)/db = a = 2
+    to_a = edges["v0->op2"]
+    assert "".join(t.text or "" for t in to_a.iter(f"{SVG}text")) == "dt0/da = b = -3"
+    assert to_a.find(f"{SVG}path").get("stroke") == NEGATIVE_COLOR  # carries -3 * 0.0013 back
+    to_b = edges["v1->op2"]
+    assert "".join(t.text or "" for t in to_b.iter(f"{SVG}text")) == "dt0/db = a = 2"
+    assert to_b.find(f"{SVG}path").get("stroke") == POSITIVE_COLOR
+    # the largest gradient carried gets the thickest arrow
+    widths = {
+        title: float(g.find(f"{SVG}path").get("stroke-width", "1"))
+        for title, g in edges.items()
+        if g.find(f"{SVG}text") is not None
+    }
+    assert max(widths, key=widths.__getitem__) == "v0->op2"
+
+
+def test_arrows_carry_the_roots_gradients_even_before_backward():
+    *_, L = issue_example()  # no backward: every .grad is 0
+    before = dot_edges(draw_graph(L, edge_grads=True, show_grad=False).source)
+    L.backward()
+    after = dot_edges(draw_graph(L, edge_grads=True, show_grad=False).source)
+    assert before == after
+    colours = {attributes["color"] for *_, attributes in before if attributes}
+    assert colours == {NEGATIVE_COLOR, POSITIVE_COLOR}
+
+
+def assert_arrows_agree_with_the_engine(root: Value) -> None:
+    """Each arrow: the engine's local derivative, carrying it times autograd.gradients' number."""
+    order = topological_order(root)
+    expected = dict(zip(order, gradients(root, order)))
+    names = node_names(order)
+    ids = {node: f"v{k}" for k, node in enumerate(order)}
+    arrows = [(target, position, child) for target in order for position, child in enumerate(target.children)]
+    carried = [local_derivatives(target)[position] * expected[target] for target, position, _ in arrows]
+    largest = max(map(abs, carried), default=0.0) or 1.0
+    drawn = [edge for edge in dot_edges(draw_graph(root, edge_grads=True, show_grad=False).source) if edge[2]]
+    assert len(drawn) == len(arrows)
+    for (tail, head, attributes), (target, position, child), flow in zip(drawn, arrows, carried):
+        assert (tail, head) == (ids[child], f"op{ids[target][1:]}")
+        local = local_derivatives(target)[position]
+        formula = derivative_text(local_formula(target, position, names), local)
+        assert attributes["label"] == f"d{names[target]}/d{names[child]} = {formula}"
+        colour = POSITIVE_COLOR if flow > 0 else NEGATIVE_COLOR if flow < 0 else ZERO_COLOR
+        assert attributes["color"] == colour
+        assert attributes["penwidth"] == f"{1 + 3 * abs(flow) / largest:.2f}"
+
+
+@settings(max_examples=40, deadline=None)
+@given(programs())
+def test_arrows_agree_with_the_engine_on_random_graphs(program):
+    leaves, steps = program
+    assert_arrows_agree_with_the_engine(run(steps, *leaves_of(leaves)))
+
+
+def test_arrows_agree_with_the_engine_on_every_kind_of_node():
+    assert_arrows_agree_with_the_engine(every_kind_of_node())
+
+
+# ----------------------------------------------------------------------------
+# Boxes around neurons (clusters=)
+# ----------------------------------------------------------------------------
+
+
+def test_clusters_group_a_neurons_nodes():
+    w1 = [Value(0.5, label="w1"), Value(-1.0, label="w2")]
+    w2 = [Value(2.0, label="u1"), Value(1.0, label="u2")]
+    b1, b2 = Value(0.1, label="b1"), Value(-0.2, label="b2")
+    x = [Value(1.0, label="x1"), Value(2.0, label="x2")]
+    h1, h2 = (dot(w1, x) + b1).tanh(), (dot(w2, x) + b2).tanh()
+    out = h1 * h2  # mixes both neurons: belongs to neither
+    groups = {"layer/neuron 1": [*w1, b1], "layer/neuron 2": [*w2, b2]}
+
+    owner = cluster_members(topological_order(out), groups)
+    assert owner[h1] == "layer/neuron 1" and owner[h2] == "layer/neuron 2"
+    assert owner[h1.children[0]] == "layer/neuron 1"  # the + bias node
+    assert out not in owner and x[0] not in owner
+    source = draw_graph(out, clusters=groups, show_grad=False).source
+    assert source.count("subgraph cluster_") == 3  # the layer, with a box per neuron inside
+    svg = draw_graph(out, clusters=groups, show_grad=False).pipe(format="svg", encoding="utf-8")
+    groups_drawn = [g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("class") == "cluster"]
+    titles = [g.findtext(f"{SVG}title") for g in groups_drawn]
+    assert sorted(titles) == ["cluster_0", "cluster_1", "cluster_2"]
+
+
+def test_a_loss_on_a_neurons_output_stays_outside_its_box():
+    w, b = [Value(0.5, label="w1"), Value(-1.0, label="w2")], Value(0.1, label="b")
+    x = [Value(1.0, label="x1"), Value(2.0, label="x2")]
+    y = (dot(w, x) + b).sigmoid()
+    loss = (1 - y) ** 2
+    owner = cluster_members(topological_order(loss), {"neuron": [*w, b]})
+    assert owner[y] == "neuron"
+    assert loss not in owner and loss.children[0] not in owner
+
+
+def test_clusters_may_be_a_module_with_parameter_groups():
+    w = Value(0.5, label="w")
+
+    class OneWeight:
+        def parameter_groups(self):
+            return {"the module": [w]}
+
+    source = draw_graph((w * 2).tanh(), clusters=OneWeight(), show_grad=False).source
+    assert "subgraph cluster_0" in source and 'label="the module"' in source
+
+
+def test_clusters_must_be_a_mapping_or_a_module():
+    with pytest.raises(TypeError, match="parameter_groups"):
+        draw_graph(Value(1.0) * 2, clusters=[1, 2], show_grad=False)

@@ -11,11 +11,14 @@ wrong; that op is found by checking each consumer's local derivative on its own.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from autograd import engine
-from autograd.naming import format_number, node_expression, node_names
+from autograd.engine import gradients
+from autograd.gradcheck import central_difference
+from autograd.teaching.naming import format_number, node_expression, node_names
 from autograd.value import Value
 
 
@@ -91,8 +94,8 @@ def check_nodes(
 ) -> NodeCheckReport:
     """Check d root / d node for every node (rows in backward order); see module doc.
 
-    Runs ``root.backward()`` after zeroing the graph's gradients (so ``.grad``
-    values change). Tolerances as in :func:`autograd.gradcheck`; nodes sitting
+    The gradients come from :func:`autograd.gradients`, so ``.grad`` is left
+    alone. Tolerances as in :func:`autograd.gradcheck`; nodes sitting
     exactly on a kink (relu or abs at 0) disagree with any finite difference.
     """
     order = engine.topological_order(root)
@@ -101,8 +104,7 @@ def check_nodes(
             f"check_nodes: the graph has {len(order)} nodes; each needs a forward pass, so the "
             f"check is limited to max_nodes={max_nodes} (raise it if you can wait)"
         )
-    root.zero_grad()
-    engine.backpropagate(root)
+    computed = dict(zip(order, gradients(root, order)))
     names = node_names(order)
 
     def close(a: float, b: float) -> bool:
@@ -112,11 +114,9 @@ def check_nodes(
     for node in reversed(order):
         if node.op == "const":
             continue
-        above = _output_with(order, node, node.data + eps)
-        below = _output_with(order, node, node.data - eps)
-        numeric = (above - below) / (2 * eps)
-        ok = close(node.grad, numeric)
-        rows.append(NodeResult(node, names[node], _expression(node, names), node.grad, numeric, ok))
+        numeric = central_difference(functools.partial(_output_with, order, node), node.data, eps)
+        ok = close(computed[node], numeric)
+        rows.append(NodeResult(node, names[node], _expression(node, names), computed[node], numeric, ok))
     first_wrong = next((row.node for row in rows if not row.ok), None)
     culprit = None if first_wrong is None else _faulty_consumer(order, first_wrong, eps, close)
     return NodeCheckReport(rows, culprit, names)
@@ -143,15 +143,18 @@ def _faulty_consumer(
         for index, child in enumerate(node._children):
             if child is not wrong:
                 continue
-            inputs = [c.data for c in node._children]
-            rule = node._op.derivative(node.data, *inputs)[index]
-            up, down = list(inputs), list(inputs)
-            up[index] += eps
-            down[index] -= eps
-            numeric = (node._op.forward(*up) - node._op.forward(*down)) / (2 * eps)
+            rule = engine.local_derivatives(node)[index]
+            numeric = central_difference(functools.partial(_op_with, node, index), child.data, eps)
             if not close(rule, numeric):
                 return Culprit(node, node.op, index, float(rule), numeric)
     return None
+
+
+def _op_with(node: Value, index: int, value: float) -> float:
+    """The op of ``node`` recomputed with its input number ``index`` replaced by ``value``."""
+    inputs = [child.data for child in node._children]
+    inputs[index] = value
+    return float(node._op.forward(*inputs))
 
 
 def _expression(node: Value, names: dict[Value, str]) -> str:

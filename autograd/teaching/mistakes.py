@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import warnings
 
+from autograd import engine
 from autograd.value import CONSTANT, Value
 
 
@@ -18,15 +19,17 @@ class TeachingWarning(UserWarning):
     """A likely mistake that is not an error (the code does what it says)."""
 
 
-def warn_if_backward_again(root: Value, order: list[Value]) -> None:
+def warn_if_backward_again(root: Value) -> None:
     """Warn when backward runs again through a root whose variables still hold gradients.
 
     A root's grad is non-zero only after backward ran through it. If its
     variables were not zeroed in between, the new gradients are added to the
     old ones, which is what accumulation means but rarely what a learner wants.
+    (Registered as a hook of :func:`autograd.engine.backward`.)
     """
     if not root._children or root.grad == 0.0:
         return
+    order = engine.topological_order(root)
     stale = [n for n in order if not n._children and n._op is not CONSTANT and n.grad != 0.0]
     if stale:
         warnings.warn(
@@ -34,8 +37,11 @@ def warn_if_backward_again(root: Value, order: list[Value]) -> None:
             "gradients from the last call: the new gradients are added to them. Call zero_grad() "
             "(on the output or the model) first if you wanted fresh gradients.",
             TeachingWarning,
-            stacklevel=3,
+            stacklevel=4,  # this hook, engine.backward, Value.backward, the caller
         )
+
+
+engine.backward_hooks.append(warn_if_backward_again)
 
 
 def warn_if_no_gradients(order: list[Value]) -> None:

@@ -20,23 +20,22 @@ The drawing is built in small steps that later features extend:
 * :func:`value_node_style`, :func:`op_node_style` and :func:`edge_style` choose the
   Graphviz attributes of one node or edge.
 * :func:`draw_graph` puts the pieces together; :func:`render_svg` and
-  :func:`mimebundle` (Jupyter display) run Graphviz's ``dot`` on the result.
+  :mod:`autograd.drawing.display` (Jupyter) run Graphviz's ``dot`` on the result.
 """
 
 from __future__ import annotations
 
 import html
 import math
-import warnings
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 import graphviz
 
-from autograd.engine import topological_order
-from autograd.naming import derivative_text, format_number, local_formula, node_names
-from autograd.teaching import TeachingWarning, warn_if_no_gradients, warn_if_too_big_to_read
+from autograd.engine import gradients, local_derivatives, topological_order
+from autograd.teaching.mistakes import warn_if_no_gradients, warn_if_too_big_to_read
+from autograd.teaching.naming import derivative_text, format_number, local_formula, node_names
 from autograd.value import Value
 
 __all__ = [
@@ -50,7 +49,6 @@ __all__ = [
     "draw_graph",
     "edge_style",
     "format_number",
-    "mimebundle",
     "op_node_style",
     "render_svg",
     "value_node_style",
@@ -68,8 +66,6 @@ INSTALL_GRAPHVIZ = (
     "install Graphviz: apt-get install graphviz / brew install graphviz / "
     "conda install graphviz / https://graphviz.org/download/"
 )
-
-SVG_MIMETYPE = "image/svg+xml"
 
 # Constants (the 2 in ``2 * x``) are drawn in grey so the variables stand out.
 _CONSTANT_COLOR = "gray55"
@@ -277,18 +273,23 @@ class EdgeAnnotation(NamedTuple):
 def edge_annotations(
     nodes: list[GraphNode], names: dict[Value, str], grads: Mapping[Value, float], digits: int
 ) -> dict[tuple[str, int], EdgeAnnotation]:
-    """Local derivative and carried gradient of every arrow, keyed by (target id, input position)."""
+    """Local derivative and carried gradient of every arrow, keyed by (target id, input position).
+
+    ``grads`` maps each computed Value to d root / d (that Value); the arrow
+    into its op from input ``i`` carries ``local derivative i * grads[target]``
+    back (0 for a Value missing from ``grads``).
+    """
     raw = {}
     for node in nodes:
         target = node.value
         if not target.children:
             continue
-        local = target._op.derivative(target.data, *[child.data for child in target.children])
+        local = local_derivatives(target)
         for position, child in enumerate(target.children):
             formula = local_formula(target, position, names)
             value = float(local[position])
             text = f"d{names[target]}/d{names[child]} = {derivative_text(formula, value, digits)}"
-            raw[node.id, position] = (text, value * grads.get(target, float(target.grad)))
+            raw[node.id, position] = (text, value * grads.get(target, 0.0))
     largest = max((abs(g) for _, g in raw.values()), default=0.0) or 1.0
     return {key: EdgeAnnotation(text, g, abs(g) / largest) for key, (text, g) in raw.items()}
 
@@ -393,15 +394,20 @@ def draw_graph(
         digits: significant digits of the numbers shown.
         edge_grads: label every arrow with its local derivative (``d t0/d a = b = -3``),
             colour it by the sign of the gradient it carries back (blue +, red -)
-            and draw it thicker the larger that gradient. Unlabelled computed
+            and draw it thicker the larger that gradient. That gradient is
+            computed from ``root`` (by :func:`autograd.gradients`, or taken
+            from ``grads``), not read from ``.grad``, so the arrows are right
+            even before backward has run. Unlabelled computed
             Values then show the names (``t0``) the labels refer to (so they do
             with ``highlight``).
         clusters: draw a box around each group of nodes: a mapping of group name
             to its parameter Values, or an ``nn`` module (its ``parameter_groups()``).
             A ``/`` in a group name nests boxes (``"layer 0/neuron 1"``).
         highlight: a Value to mark as active, with its op and input arrows
-            (used by :meth:`autograd.BackwardRecord.frames`).
-        grads: gradients to show instead of the Values' own ``.grad``.
+            (used by :func:`autograd.drawing.player.step_frames`).
+        grads: gradients to show instead of the Values' own ``.grad`` (a Value
+            missing from it shows 0); with ``edge_grads``, also the gradients
+            the arrows carry.
         **graph_attrs: extra Graphviz graph attributes, e.g. ``dpi="150"``, ``bgcolor="white"``.
 
     Returns:
@@ -426,7 +432,10 @@ def draw_graph(
         warn_if_no_gradients(order)
     warn_if_too_big_to_read(len(order))
     names = node_names(order) if edge_grads or highlight is not None else {}
-    annotations = edge_annotations(nodes, names, shown_grads, digits) if edge_grads else {}
+    annotations = {}
+    if edge_grads:
+        flowing = grads if grads is not None else dict(zip(order, gradients(root, order)))
+        annotations = edge_annotations(nodes, names, flowing, digits)
     owner = cluster_members(order, _parameter_groups(clusters)) if clusters is not None else {}
 
     graph = ValueGraph(graph_attr=attributes)
@@ -464,29 +473,6 @@ def render_svg(root: Value, **options: Any) -> str:
     (with install instructions) when ``dot`` is missing.
     """
     return draw_graph(root, **options).pipe(format="svg", encoding="utf-8")
-
-
-def mimebundle(
-    root: Value, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None
-) -> dict[str, str]:
-    """Jupyter's rich display of a Value: its graph as SVG, plus its ``repr`` as text.
-
-    The text alone is returned when the front end does not want SVG (a terminal
-    IPython asks only for text/plain), when the graph is over
-    :data:`DEFAULT_MAX_NODES`, or when Graphviz is missing or fails: showing a
-    Value must never raise.
-    """
-    bundle = {"text/plain": repr(root)}
-    wanted = include is None or SVG_MIMETYPE in include
-    unwanted = exclude is not None and SVG_MIMETYPE in exclude
-    if wanted and not unwanted:
-        # the text form is the fallback when there is no picture to show
-        with suppress(GraphTooLargeError, GraphvizNotFoundError, graphviz.CalledProcessError), \
-                warnings.catch_warnings():
-            # showing a Value before backward is normal in a notebook: no teaching warning here
-            warnings.simplefilter("ignore", TeachingWarning)
-            bundle[SVG_MIMETYPE] = render_svg(root)
-    return bundle
 
 
 # ----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ output down to x of the product of the local derivatives along that path:
 
     dL/dx = sum over paths p of  prod over edges (u -> v) in p of  du/dv
 
-``L.explain(x)`` lists those paths with their numbers, so that the total can be
+``explain(L, x)`` lists those paths with their numbers, so that the total can be
 checked against ``x.grad`` by hand. The number of paths can grow exponentially
 with depth, so only graphs with at most ``max_paths`` paths are spelled out.
 """
@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 
 from autograd import engine
-from autograd.naming import derivative_text, format_number, local_formula, node_names
+from autograd.teaching.naming import derivative_text, format_number, local_formula, node_names
 from autograd.value import Value
 
 
@@ -32,6 +32,8 @@ class Edge:
 
 @dataclass(frozen=True)
 class Path:
+    """One path from the output down to x, as its edges, output end first."""
+
     edges: tuple[Edge, ...]
 
     @property
@@ -47,7 +49,7 @@ class Explanation:
 
     @property
     def total(self) -> float:
-        """Sum over paths of their products: equals ``x.grad`` after ``root.backward()``."""
+        """Sum over paths of their products: d root / d x, which ``root.backward()`` adds to ``x.grad``."""
         return math.fsum(path.product for path in self.paths)
 
     def _header(self) -> str:
@@ -95,7 +97,15 @@ class Explanation:
 
 
 def explain(root: Value, x: Value, max_paths: int = 64) -> Explanation:
-    """Every path from ``root`` down to ``x`` with its local derivatives (see module doc)."""
+    """Every path from ``root`` down to ``x`` with its local derivatives (see module doc).
+
+    Nothing is computed beyond the local derivatives (``.grad`` is not read or
+    written); the paths' total equals ``autograd.gradients(root, [x])``.
+
+    Raises:
+        ValueError: ``x`` is not in the graph, or there are more than
+            ``max_paths`` paths (their number can grow exponentially with depth).
+    """
     if not isinstance(x, Value):
         raise TypeError(f"explain: expected the Value to differentiate by, got {type(x).__name__}")
     order = engine.topological_order(root)
@@ -119,12 +129,20 @@ def explain(root: Value, x: Value, max_paths: int = 64) -> Explanation:
         if node is x:
             paths.append(Path(edges))
             continue
-        local = node._op.derivative(node.data, *[c.data for c in node._children]) if node._children else ()
+        local = _local_derivatives(node)
         for index in reversed(range(len(node._children))):
             if paths_to_x[node._children[index]]:
                 edge = Edge(node, index, local_formula(node, index, names), float(local[index]))
                 stack.append((node._children[index], (*edges, edge)))
     return Explanation(root, x, paths, names)
+
+
+def _local_derivatives(node: Value) -> tuple[float, ...]:
+    """The engine's local derivatives of ``node``; a failing rule is named as backward names it."""
+    try:
+        return engine.local_derivatives(node)
+    except (ArithmeticError, ValueError) as error:
+        raise type(error)(engine.describe_failure(node, error)) from error
 
 
 def _tex(name: str) -> str:

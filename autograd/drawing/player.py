@@ -1,6 +1,7 @@
 """Replaying a recorded backward pass as SVG frames, with a slider in Jupyter.
 
-Frame 0 is the start (only the output's gradient, 1, is known); frame k shows
+Frame 0 is the start (only the output's gradient, 1, is known, and the leaves
+show what their ``.grad`` held before, as gradients accumulate); frame k shows
 the graph after step k: the node backward is at and the arrows to its inputs
 highlighted, and every gradient as it stood at that moment. The player is
 self-contained HTML: the frames are inline SVG, a little JavaScript drives the
@@ -14,9 +15,9 @@ import hashlib
 import html
 from typing import Any
 
-from autograd.draw import draw_graph
-from autograd.naming import format_number, node_expression
-from autograd.record import BackwardRecord
+from autograd.drawing.draw import draw_graph
+from autograd.teaching.naming import format_number, node_expression
+from autograd.teaching.record import BackwardRecord
 from autograd.value import Value
 
 # Each frame is a full drawing; past this many the player gets heavy to embed.
@@ -24,8 +25,11 @@ MAX_FRAMES = 80
 
 
 def gradients_after(record: BackwardRecord, steps_done: int) -> dict[Value, float]:
-    """Every node's gradient after the first ``steps_done`` steps (the root's is 1 from the start)."""
-    grads = {node: 0.0 for node in record.order}
+    """Every node's gradient after the first ``steps_done`` steps (the root's is 1 from the start).
+
+    A leaf starts from what its ``.grad`` held before the pass (gradients accumulate).
+    """
+    grads = {node: record.leaf_grads_before.get(node, 0.0) for node in record.order}
     grads[record.root] = record.root.grad if not record.steps else record.steps[0].upstream
     for step in record.steps[:steps_done]:
         for c in step.contributions:

@@ -65,8 +65,10 @@ def node_expression(node: Value, names: dict[Value, str]) -> str:
         return names[node]
     if node.op in INFIX:
         return f" {node.op} ".join(args)
-    if node.op.startswith("**"):
+    if node.op.startswith("**"):  # x**3: a number exponent
         return f"{args[0]}{node.op}"
+    if node.op.endswith("**"):  # 2**x: a number base
+        return f"{node.op}{args[0]}"
     return f"{node.op}({', '.join(args)})"
 
 

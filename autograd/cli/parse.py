@@ -14,8 +14,9 @@ other calls, ...) is refused with an :class:`ExpressionError` naming it.
 Only then is the tree evaluated, by a walk that can do nothing but build Values.
 
 Parts made of numbers alone are computed directly (``a * (2 + 3)`` draws a
-constant 5), with the engine's own rules, so ``log(-1)`` fails the same way
-whether or not a variable is involved.
+constant 5), by the engine's own ops, so ``log(-1)`` fails and ``1e308 * 10``
+is refused as an overflow of ``*`` the same way whether or not a variable is
+involved.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any, TypeAlias
 
-from autograd.ops import BINARY_OPS, UNARY_OPS
-from autograd.value import Value
+from autograd.modes import no_grad
+from autograd.ops import BINARY_OPS, UNARY_OPS, Op
+from autograd.value import Value, apply_op
 
 __all__ = [
     "FUNCTIONS",
@@ -267,9 +269,17 @@ def _evaluate(node: ast.expr, leaves: Mapping[str, Value]) -> Scalar:
         left, right = _evaluate(node.left, leaves), _evaluate(node.right, leaves)
         if isinstance(left, Value) or isinstance(right, Value):
             return python_operator(left, right)  # the engine records one node
-        return BINARY_OPS[symbol].forward(left, right)
+        return _numbers_only(BINARY_OPS[symbol], left, right)
     if isinstance(node, ast.Call):
         name = node.func.id  # type: ignore[attr-defined]  # checked by _call_refusal
         argument = _evaluate(node.args[0], leaves)
-        return FUNCTIONS[name](argument) if isinstance(argument, Value) else UNARY_OPS[name].forward(argument)
+        if isinstance(argument, Value):
+            return FUNCTIONS[name](argument)
+        return _numbers_only(UNARY_OPS[name], argument)
     raise AssertionError(f"unchecked node {type(node).__name__}")  # parse_expression refuses it first
+
+
+def _numbers_only(op: Op, *numbers: float) -> float:
+    """``op`` applied to plain numbers by the engine: its domain checks and its overflow policy, no graph."""
+    with no_grad():
+        return apply_op(op, *numbers).data

@@ -1,4 +1,4 @@
-"""The `chaingrad graph` command and the safe expression reader behind it."""
+"""The `chaingrad graph` command (also `python -m autograd`): its output, refusals and exit codes."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ import graphviz
 import pytest
 
 from autograd import Value, topological_order
-from autograd.cli import EXIT_GRAPHVIZ, EXIT_MATH, EXIT_OK, EXIT_USAGE, main
-from autograd.draw import format_number
-from autograd.parse import ExpressionError, build_expression, parse_assignment
-from tests.test_draw import read_svg
+from autograd.cli.main import EXIT_GRAPHVIZ, EXIT_MATH, EXIT_OK, EXIT_USAGE, main
+from autograd.teaching.naming import format_number
+from tests.helpers import read_svg
 
 # Each formula, its variables, and the same formula written in Python with Values:
 # the command must build the very graph that Python builds.
@@ -153,7 +152,8 @@ REFUSED = [
     (["1 / (a - a)", A], "math error: division by zero", EXIT_MATH),
     (["exp(1000 * a)", A], "math error: exp", EXIT_MATH),
     (["sqrt(a - 5)", A], "math error: sqrt", EXIT_MATH),
-    (["a * 1e308 * 10", A], "overflows", EXIT_MATH),
+    (["a * 1e308 * 10", A], "math error: *: ", EXIT_MATH),
+    (["log(a)", "a=1e-320"], "math error: backward through log(a=1e-320) failed", EXIT_MATH),
     (["log(-1) * a", A], "math error: log", EXIT_MATH),
 ]
 
@@ -233,33 +233,54 @@ def test_a_failing_dot_is_reported_in_one_line(tmp_path, monkeypatch, capsys):
 
 
 # ----------------------------------------------------------------------------
-# The reader itself
+# An overflow is blamed on the op that overflowed
 # ----------------------------------------------------------------------------
 
 
-def test_a_name_used_twice_is_one_value():
-    root = build_expression("a*b + a", {"a": 2.0, "b": -3.0})
-    product, a = root.children
-    assert product.children[0] is a and a.label == "a"
-    assert [v.label for v in root.variables()] == ["a", "b"]
+@pytest.mark.parametrize("expression", ["1e308*a*10", "a*1e308*10", "1e308*10*a"])
+def test_an_overflow_names_the_op_that_overflowed_not_a_variable(expression, tmp_path, capsys):
+    code, out, err = run(capsys, "graph", expression, "a=1", "-o", str(tmp_path / "g.svg"))
+    assert code == EXIT_MATH and out == ""
+    # the engine refuses the * whose result is too large; 'a' itself is fine
+    assert err.startswith("chaingrad: error: math error: *: ") and "too large for a float" in err
+    assert "'a'" not in err and err.count("\n") == 1
 
 
-def test_functions_build_their_ops():
-    root = build_expression("tanh(a) + sigmoid(a) + relu(a) + abs(a) + sqrt(a) + log(a) + exp(a)", {"a": 1.0})
-    ops = {node.op for node in topological_order(root)}
-    assert {"tanh", "sigmoid", "relu", "abs", "sqrt", "log", "exp"} <= ops
+def test_a_gradient_that_overflows_names_the_op_and_the_edge(tmp_path, capsys):
+    code, _, err = run(capsys, "graph", "log(a) * 2", "a=1e-320", "-o", str(tmp_path / "g.svg"))
+    assert code == EXIT_MATH
+    assert "backward through log(a=1e-320) failed" in err and "overflows" in err
+    assert not (tmp_path / "g.svg").exists()
 
 
-def test_parse_assignment():
-    assert parse_assignment("b=-3") == ("b", -3.0)
-    assert parse_assignment(" w1 = 1e-3 ") == ("w1", 0.001)
-    with pytest.raises(ExpressionError, match="finite"):
-        parse_assignment("a=inf")
+# ----------------------------------------------------------------------------
+# python -m autograd
+# ----------------------------------------------------------------------------
 
 
-def test_expression_error_is_a_value_error():
-    with pytest.raises(ValueError, match="attribute access"):
-        build_expression("a.data", {"a": 1.0})
+def test_python_dash_m_autograd_runs_the_command(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "autograd", "graph", "a*b", "a=1", "b=2", "-o", "x.svg"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert done.returncode == EXIT_OK, done.stderr
+    assert done.stdout.splitlines() == ["value = 2", "d/da = 2", "d/db = 1", "wrote x.svg"]
+    assert len(read_svg((tmp_path / "x.svg").read_bytes()).nodes) == 4  # a, b, a*b and the op
+
+
+def test_python_dash_m_autograd_exits_with_the_commands_status(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "autograd", "graph", "log(a)", "a=-1", "-o", "x.svg"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert done.returncode == EXIT_MATH
+    assert done.stderr.count("\n") == 1 and "log: input must be positive" in done.stderr
 
 
 # ----------------------------------------------------------------------------

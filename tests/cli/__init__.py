@@ -1,0 +1,1 @@
+"""Tests of the command line, autograd.cli: one module per library module."""

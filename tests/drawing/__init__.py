@@ -1,0 +1,1 @@
+"""Tests of the drawing layer, autograd.drawing: one module per library module."""

@@ -1,0 +1,1 @@
+"""Tests of the teaching layer, autograd.teaching: one module per library module."""
