@@ -135,8 +135,9 @@ def chain_rule(
                 observer(node, upstream, local)
             if len(inputs) == 2:  # most nodes; spelled out because it is the hot loop
                 a, b = inputs
-                grads[a] += local[0] * upstream
-                grads[b] += local[1] * upstream
+                da, db = local
+                grads[a] += da * upstream
+                grads[b] += db * upstream
             else:
                 for child, derivative in zip(inputs, local):
                     grads[child] += derivative * upstream
@@ -156,13 +157,13 @@ def backward(root: Value, observer: Observer | None = None) -> None:
     """
     for hook in backward_hooks:
         hook(root)
-    order, grads = chain_rule(root, observer=observer)
+    _, grads = chain_rule(root, observer=observer)
     refuse_overflow(root, grads)
-    for node in order:
+    for node, gradient in grads.items():
         if node._children:
-            node.grad = grads[node]
+            node.grad = gradient
         else:
-            node.grad += grads[node]
+            node.grad += gradient
 
 
 def gradients(

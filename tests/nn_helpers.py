@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from autograd import GradientCheckError, Value, no_grad
+from autograd import GradientCheckError, Value, central_difference, no_grad
 
 # The same step and tolerances as autograd.gradcheck, for the same reasons (see its
 # module doc): with eps = 1e-6 the central difference is accurate to ~1e-10 relative,
@@ -27,13 +27,14 @@ def check_parameter_gradients(
     loss_of(module).backward()
     for name, parameter in module.named_parameters():
         analytic, original = parameter.grad, parameter.data
-        with no_grad():
-            parameter.data = original + eps
-            above = loss_of(module).data
-            parameter.data = original - eps
-            below = loss_of(module).data
+
+        def loss_at(x: float, parameter: Value = parameter) -> float:
+            parameter.data = x
+            with no_grad():
+                return loss_of(module).data
+
+        numeric = central_difference(loss_at, original, eps)
         parameter.data = original
-        numeric = (above - below) / (2 * eps)
         if abs(analytic - numeric) > atol + rtol * abs(numeric):
             raise GradientCheckError(f"{name}: autograd {analytic!r}, finite difference {numeric!r}")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value
@@ -66,6 +67,26 @@ BINARY_CASES: dict[str, BinaryCase] = {
     "/": (lambda x, y: x / y, small, away_from_zero(-5, 5, gap=0.1)),
     "**": (lambda x, y: x**y, positive(1e-2, 10.0), reals(-3, 3)),
 }
+
+
+OP_CASES: dict[str, tuple[Callable[..., Any], st.SearchStrategy[tuple[float, ...]]]] = {
+    **{name: (f, st.tuples(domain)) for name, (f, domain) in UNARY_CASES.items()},
+    **{name: (f, st.tuples(left, right)) for name, (f, left, right) in BINARY_CASES.items()},
+}
+"""Every op of the table: the function, and a strategy for points (argument tuples) in its domain."""
+
+
+def check_at_points(name: str, check: Callable[[Callable[..., Any], tuple[float, ...]], None],
+                    max_examples: int) -> None:
+    """Run ``check(f, point)`` on ``max_examples`` points of op ``name``'s domain."""
+    f, points = OP_CASES[name]
+
+    @settings(max_examples=max_examples, deadline=None)
+    @given(points)
+    def at_point(point: tuple[float, ...]) -> None:
+        check(f, point)
+
+    at_point()
 
 
 # -- random expression graphs with shared subexpressions ---------------------

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, central_difference, grad, gradients, hessian, jacobian, value_and_grad
-from tests.strategies import BINARY_CASES, UNARY_CASES, programs, reals, run
+from tests.strategies import OP_CASES, check_at_points, programs, reals, run
 
 f = lambda a, b: (a * b).tanh() + a**2
 
@@ -99,53 +99,29 @@ EPS = 1e-6
 RTOL, ATOL = 1e-5, 1e-7
 
 
-def first_derivative(f, x: float) -> float:
-    v = Value(x)
-    return gradients(f(v), [v])[0]
-
-
 def second_derivative(f, x: float) -> float:
     v = Value(x)
     (dy,) = gradients(f(v), [v], create_graph=True)
     return gradients(dy, [v])[0]
 
 
-@pytest.mark.parametrize("name", sorted(UNARY_CASES))
-def test_second_derivative_of_every_unary_op(name: str):
-    f, domain = UNARY_CASES[name]
-
-    @settings(max_examples=40, deadline=None)
-    @given(domain)
-    def check(x: float) -> None:
-        numeric = central_difference(lambda at: first_derivative(f, at), x, EPS)
-        assert second_derivative(f, x) == pytest.approx(numeric, rel=RTOL, abs=ATOL)
-
-    check()
-
-
-@pytest.mark.parametrize("name", sorted(BINARY_CASES))
-def test_hessian_of_every_binary_op(name: str):
-    f, left, right = BINARY_CASES[name]
-
-    @settings(max_examples=30, deadline=None)
-    @given(left, right)
-    def check(x: float, y: float) -> None:
-        assert_hessian_matches_finite_differences(f, [x, y])
-
-    check()
+@pytest.mark.parametrize("name", sorted(OP_CASES))
+def test_second_derivatives_of_every_op(name: str):
+    check_at_points(name, lambda f, point: assert_hessian_matches_finite_differences(f, list(point)),
+                    max_examples=30)
 
 
 def assert_hessian_matches_finite_differences(f, point: list[float]) -> None:
     exact = hessian(f)(*point)
     gradient = grad(f)
     for j in range(len(point)):
-        up = list(point)
-        down = list(point)
-        up[j] += EPS
-        down[j] -= EPS
-        column = [(a - b) / (2 * EPS) for a, b in zip(gradient(*up), gradient(*down))]
         for i in range(len(point)):
-            assert exact[i][j] == pytest.approx(column[i], rel=RTOL, abs=ATOL), (i, j)
+            # d/dx_j of the i-th first derivative, moving x_j alone
+            def along_j(x: float, i: int = i, j: int = j) -> float:
+                return gradient(*point[:j], x, *point[j + 1 :])[i]
+
+            numeric = central_difference(along_j, point[j], EPS)
+            assert exact[i][j] == pytest.approx(numeric, rel=RTOL, abs=ATOL), (i, j)
 
 
 @settings(max_examples=60, deadline=None)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from autograd import Value, dot, gradcheck, gradients, sum_values
 from autograd.engine import differentiable_local_derivatives, local_derivatives
 from autograd.ops import BINARY_OPS, UNARY_OPS, base_power_op, power_op
-from tests.strategies import BINARY_CASES, UNARY_CASES, positive, reals, small
+from tests.strategies import BINARY_CASES, OP_CASES, UNARY_CASES, check_at_points, positive, reals, small
 
 
 def test_every_op_in_the_table_has_a_test_case():
@@ -25,28 +25,9 @@ def test_every_op_in_the_table_has_a_test_case():
     assert set(BINARY_CASES) == set(BINARY_OPS)
 
 
-@pytest.mark.parametrize("name", sorted(UNARY_CASES))
-def test_unary_op_gradient(name: str):
-    f, domain = UNARY_CASES[name]
-
-    @settings(max_examples=60, deadline=None)
-    @given(domain)
-    def check(x: float) -> None:
-        assert gradcheck(f, [x])
-
-    check()
-
-
-@pytest.mark.parametrize("name", sorted(BINARY_CASES))
-def test_binary_op_gradient(name: str):
-    f, left, right = BINARY_CASES[name]
-
-    @settings(max_examples=60, deadline=None)
-    @given(left, right)
-    def check(x: float, y: float) -> None:
-        assert gradcheck(f, [x, y])
-
-    check()
+@pytest.mark.parametrize("name", sorted(OP_CASES))
+def test_op_gradient(name: str):
+    check_at_points(name, lambda f, point: gradcheck(f, point), max_examples=60)
 
 
 @settings(max_examples=60, deadline=None)
@@ -176,27 +157,10 @@ def test_base_power_op_is_one_input():
     assert node._op is base_power_op(2.0)
 
 
-@pytest.mark.parametrize("name", sorted(UNARY_CASES))
-def test_unary_rules_agree_on_both_paths(name: str):
-    f, domain = UNARY_CASES[name]
-
-    @settings(max_examples=20, deadline=None)
-    @given(domain)
-    def check(x: float) -> None:
-        floats, values = both_paths(f, x)
+@pytest.mark.parametrize("name", sorted(OP_CASES))
+def test_rules_agree_on_both_paths(name: str):
+    def agree(f, point: tuple[float, ...]) -> None:
+        floats, values = both_paths(f, *point)
         assert floats == values
 
-    check()
-
-
-@pytest.mark.parametrize("name", sorted(BINARY_CASES))
-def test_binary_rules_agree_on_both_paths(name: str):
-    f, left, right = BINARY_CASES[name]
-
-    @settings(max_examples=20, deadline=None)
-    @given(left, right)
-    def check(x: float, y: float) -> None:
-        floats, values = both_paths(f, x, y)
-        assert floats == values
-
-    check()
+    check_at_points(name, agree, max_examples=20)
