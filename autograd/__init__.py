@@ -40,20 +40,21 @@ from autograd.teaching import (
 )
 from autograd.value import Value, apply_op, dot, sum_values
 
-# name -> module that defines it, for the drawing layer (imported when first asked for)
-_DRAWING = {
+# name -> module that defines it, for the layers above the core (imported when first asked for)
+_UPPER_LAYERS = {
     "draw_graph": "autograd.drawing.draw",
     "render_svg": "autograd.drawing.draw",
     "Player": "autograd.drawing.player",
+    "to_torch": "autograd.torch_bridge",
 }
 
 
 def __getattr__(name: str) -> Any:
-    """``autograd.draw_graph`` and friends: import the drawing layer only when it is used."""
-    if name in _DRAWING:
+    """``autograd.draw_graph``, ``autograd.to_torch``...: import those layers only when used."""
+    if name in _UPPER_LAYERS:
         try:
-            module = importlib.import_module(_DRAWING[name])
-        except ImportError as error:
+            module = importlib.import_module(_UPPER_LAYERS[name])
+        except ImportError as error:  # only the drawing layer has a dependency of its own
             raise ImportError(
                 f"autograd.{name} needs the graphviz package (pip install graphviz) and Graphviz's "
                 f"dot program (apt-get install graphviz / brew install graphviz): {error}"
@@ -90,6 +91,7 @@ __all__ = [
     "record_backward",
     "render_svg",
     "sum_values",
+    "to_torch",
     "topological_order",
     "value_and_grad",
 ]

@@ -47,12 +47,15 @@ class Op:
             ``d out / d input_i`` per input. Works on floats and on Values.
         formulas: the local derivatives in words, one per input (``x``, ``y`` name
             the inputs, ``out`` the output); ``x_i``-style for ops with many inputs.
+        number: the number built into an op made for it: n in ``x ** n``
+            (:func:`power_op`), c in ``c ** x`` (:func:`base_power_op`); else None.
     """
 
     name: str
     forward: Callable[..., float]
     derivative: Callable[..., tuple[Any, ...]]
     formulas: tuple[str, ...]
+    number: float | None = None
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
@@ -215,7 +218,7 @@ def power_op(n: float) -> Op:
     def derivative(out: Any, x: Any) -> tuple[Any]:
         return (_pow_base_derivative(x, n),)
 
-    return Op(f"**{shown}", lambda x: _power(x, n), derivative, (f"{shown} * x**{n - 1:g}",))
+    return Op(f"**{shown}", lambda x: _power(x, n), derivative, (f"{shown} * x**{n - 1:g}",), number=n)
 
 
 @lru_cache(maxsize=256)
@@ -232,6 +235,7 @@ def base_power_op(c: float) -> Op:
         lambda y: _power(c, y),
         lambda out, y: (_pow_exponent_derivative(out, c),),
         (f"out * ln({shown})",),
+        number=c,
     )
 
 

@@ -92,6 +92,19 @@ class Neuron(Module):
     def from_config(cls, config: dict[str, Any]) -> Neuron:
         return cls(config["nin"], config["activation"], seed=0)
 
+    def to_torch(self) -> Any:
+        """This neuron as a float64 ``torch.nn.Module`` with the same weights (see :mod:`nn.torch_export`)."""
+        from nn.torch_export import to_torch  # PyTorch is optional: loaded only when asked for
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module: Any) -> Neuron:
+        """The Neuron that a torch ``module`` computes (see :mod:`nn.torch_export`)."""
+        from nn.torch_export import neuron_from_torch
+
+        return neuron_from_torch(module)
+
 
 @savable
 class Layer(Module):
@@ -187,6 +200,19 @@ class Layer(Module):
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Layer:
         return cls(config["nin"], config["nout"], config["activation"], seed=0)
+
+    def to_torch(self) -> Any:
+        """This layer as a float64 ``torch.nn.Module`` with the same weights (see :mod:`nn.torch_export`)."""
+        from nn.torch_export import to_torch  # PyTorch is optional: loaded only when asked for
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module: Any) -> Layer:
+        """The Layer that a torch ``module`` computes (see :mod:`nn.torch_export`)."""
+        from nn.torch_export import layer_from_torch
+
+        return layer_from_torch(module)
 
 
 @savable
@@ -295,6 +321,19 @@ class MLP(Module):
         widths = [config["nin"], *config["sizes"]]
         names = config["activations"]
         return cls.from_layers([Layer(widths[k], widths[k + 1], names[k], seed=0) for k in range(len(names))])
+
+    def to_torch(self) -> Any:
+        """This MLP as a float64 ``torch.nn.Module`` with the same weights (see :mod:`nn.torch_export`)."""
+        from nn.torch_export import to_torch  # PyTorch is optional: loaded only when asked for
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module: Any) -> MLP:
+        """The MLP that a torch ``module`` computes (see :mod:`nn.torch_export`)."""
+        from nn.torch_export import mlp_from_torch
+
+        return mlp_from_torch(module)
 
 
 def _savable_name(name: str | None, shown: str) -> str:

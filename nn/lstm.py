@@ -152,6 +152,22 @@ class LSTMCell(Module):
     def from_config(cls, config: dict[str, Any]) -> LSTMCell:
         return cls(config["input_size"], config["hidden_size"], seed=0)
 
+    def to_torch(self) -> Any:
+        """This cell as a ``torch.nn.LSTMCell`` in float64, called as ``h, c = tm(x, (h, c))``.
+
+        Same weights, gate blocks in torch's order i, f, g, o (see :mod:`nn.torch_export`).
+        """
+        from nn.torch_export import to_torch  # PyTorch is optional: loaded only when asked for
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module: Any) -> LSTMCell:
+        """The cell that a ``torch.nn.LSTMCell`` computes; each bias is ``bias_ih + bias_hh``."""
+        from nn.torch_export import lstm_cell_from_torch
+
+        return lstm_cell_from_torch(module)
+
 
 def run_lstm(
     cell: LSTMCell, inputs: Sequence[Any], state: LSTMState | None = None, *, round_hidden: bool = False
