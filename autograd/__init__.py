@@ -11,7 +11,8 @@ The package has three layers, each using only the ones below it:
 
 * the engine core: :mod:`autograd.ops` (the op table), :mod:`autograd.value`,
   :mod:`autograd.engine` (the chain rule), :mod:`autograd.modes`,
-  :mod:`autograd.functional` (grad, hessian, ...), :mod:`autograd.gradcheck`;
+  :mod:`autograd.functional` (grad, hessian, ...), :mod:`autograd.gradcheck`,
+  and :mod:`autograd.compiler` (trace a function once, replay it as generated code);
 * the teaching layer, :mod:`autograd.teaching`: recorded backward, explanations,
   node checks, warnings;
 * drawing and the command line, :mod:`autograd.drawing` and :mod:`autograd.cli`,
@@ -24,6 +25,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from autograd.compiler import compile
 from autograd.engine import gradients, topological_order
 from autograd.functional import grad, hessian, jacobian, value_and_grad
 from autograd.gradcheck import GradientCheckError, central_difference, gradcheck, numerical_gradient
@@ -75,6 +77,7 @@ __all__ = [
     "apply_op",
     "central_difference",
     "check_nodes",
+    "compile",
     "detect_anomaly",
     "dot",
     "draw_graph",

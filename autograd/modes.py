@@ -1,14 +1,14 @@
 """Modes that change what the engine does: recording a graph, and checking for anomalies.
 
-* :func:`no_grad` / :func:`enable_grad`: whether new ops record their inputs.
-  Outside ``no_grad`` every op remembers where it came from, so backward can
+* [`no_grad`][autograd.modes.no_grad] / [`enable_grad`][autograd.modes.enable_grad]: whether
+  new ops record their inputs. Outside ``no_grad`` every op remembers where it came from, so backward can
   walk back through it; inside, ops only compute numbers (cheaper, for
   evaluation and optimizer updates).
-* :func:`detect_anomaly`: remember the line of code that created every node, so
+* [`detect_anomaly`][autograd.modes.detect_anomaly]: remember the line of code that created every node, so
   that an error in backward says which line of *your* forward code built the
   op that failed.
 
-Each mode is held in a :class:`contextvars.ContextVar`, so it belongs to one
+Each mode is held in a ``contextvars.ContextVar``, so it belongs to one
 thread (and one asyncio task): a ``no_grad`` block in one thread never changes
 what another thread records. Every mode works as a context manager and as a
 decorator, and is restored on the way out, exception or not::
@@ -29,9 +29,24 @@ import threading
 from collections.abc import Callable
 from contextvars import ContextVar, Token
 from types import TracebackType
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ValueObserver(Protocol):
+    """What :func:`observe_values` reports to: the reads of Values that a graph cannot show.
+
+    A graph records arithmetic, but not Python's control flow: in
+    ``x if x > 0 else -x`` only the branch taken is in the graph. The compiler
+    (:mod:`autograd.compiler`) watches these reads while it traces a function.
+    """
+
+    def compared(self, symbol: str, left: Any, right: Any, outcome: bool) -> None:
+        """``left <symbol> right`` was evaluated (``symbol`` is one of ``< <= > >=``)."""
+
+    def converted(self, value: Any) -> None:
+        """``float(value)`` was called."""
 
 
 class Mode(NamedTuple):
@@ -41,10 +56,13 @@ class Mode(NamedTuple):
         grad_enabled: new ops record their inputs (False inside ``no_grad``).
         creation_sites: inside ``detect_anomaly``, where each node was created
             (node -> ``"file:line: source"``); None otherwise.
+        value_observer: inside ``observe_values``, told of every comparison of
+            Values and every ``float(value)``; None otherwise.
     """
 
     grad_enabled: bool = True
     creation_sites: dict[Any, str] | None = None
+    value_observer: ValueObserver | None = None
 
 
 DEFAULT_MODE = Mode()
@@ -137,6 +155,17 @@ class detect_anomaly(_SetMode):  # noqa: N801
         # nested blocks share one record, so nodes made in the outer block stay findable
         sites = mode.creation_sites if mode.creation_sites is not None else {}
         return mode._replace(creation_sites=sites)
+
+
+class observe_values(_SetMode):  # noqa: N801
+    """Report every comparison of Values and every ``float(value)`` in this thread to ``observer``."""
+
+    def __init__(self, observer: ValueObserver) -> None:
+        super().__init__()
+        self.observer = observer
+
+    def changed(self, mode: Mode) -> Mode:
+        return mode._replace(value_observer=self.observer)
 
 
 def creation_site(node: Any) -> str | None:

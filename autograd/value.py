@@ -1,8 +1,8 @@
 """``Value``: a scalar that remembers how it was computed.
 
 Every arithmetic operation on Values returns a new Value that records the op
-(an entry of :mod:`autograd.ops`) and its inputs. Those records form an
-expression graph, and :meth:`Value.backward` walks it in reverse to fill
+(an entry of [`autograd.ops`][]) and its inputs. Those records form an
+expression graph, and [`Value.backward`][autograd.value.Value.backward] walks it in reverse to fill
 ``.grad`` on every node with d(output)/d(node).
 """
 
@@ -123,6 +123,9 @@ class Value:
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{name})"
 
     def __float__(self) -> float:
+        observer = current_mode().value_observer
+        if observer is not None:  # the compiler is tracing: the number leaves the graph here
+            observer.converted(self)
         return self.data
 
     # -- arithmetic: each builds one node with an op from the table -----------
@@ -200,16 +203,16 @@ class Value:
     # -- comparisons look at the numbers; == stays identity (see class doc) ---
 
     def __lt__(self, other: Operand) -> bool:
-        return self.data < _data_of(other)
+        return _compared("<", self, other, self.data < _data_of(other))
 
     def __le__(self, other: Operand) -> bool:
-        return self.data <= _data_of(other)
+        return _compared("<=", self, other, self.data <= _data_of(other))
 
     def __gt__(self, other: Operand) -> bool:
-        return self.data > _data_of(other)
+        return _compared(">", self, other, self.data > _data_of(other))
 
     def __ge__(self, other: Operand) -> bool:
-        return self.data >= _data_of(other)
+        return _compared(">=", self, other, self.data >= _data_of(other))
 
     __hash__ = object.__hash__
 
@@ -220,11 +223,11 @@ class Value:
 
         After ``y.backward()``, ``node.grad`` holds d y / d node (a float) for
         every node y was computed from. Leaf gradients *accumulate* over calls,
-        as in PyTorch, so call :meth:`zero_grad` (or ``Module.zero_grad()``)
+        as in PyTorch, so call [`zero_grad`][autograd.value.Value.zero_grad] (or ``Module.zero_grad()``)
         between steps; gradients of intermediate nodes belong to the latest call.
 
         For gradients as return values (and gradients of gradients) use
-        :func:`autograd.gradients`, which leaves ``.grad`` alone.
+        [`autograd.gradients`][autograd.engine.gradients], which leaves ``.grad`` alone.
         """
         engine.backward(self)
 
@@ -242,7 +245,7 @@ class Value:
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         """In Jupyter, a Value at the end of a cell shows its graph as SVG.
 
-        Drawing lives in the layer above the engine (:mod:`autograd.drawing`);
+        Drawing lives in the layer above the engine ([`autograd.drawing`][autograd.drawing.draw]);
         this hook only calls up to it, and shows the text form when that layer
         cannot be loaded (no graphviz package), so displaying never fails.
         """
@@ -276,6 +279,14 @@ def _constant(x: Number) -> Value:
     return node
 
 
+def _compared(symbol: str, left: Value, right: Operand, outcome: bool) -> bool:
+    """Return a comparison's outcome, telling an observer of Values about it first (see modes)."""
+    observer = current_mode().value_observer
+    if observer is not None:
+        observer.compared(symbol, left, right, outcome)
+    return outcome
+
+
 def _data_of(x: Operand) -> float:
     if isinstance(x, Value):
         return x.data
@@ -289,7 +300,7 @@ def new_node(data: float, op: Op, inputs: tuple[Value, ...]) -> Value:
 
     Here the overflow policy is applied to every op at once: a result that is
     not finite (the inputs always are) is refused with an error naming the op.
-    The mode (:mod:`autograd.modes`) decides whether the inputs are recorded.
+    The mode ([`autograd.modes`][]) decides whether the inputs are recorded.
     """
     if not isfinite(data):
         raise _not_finite(op, inputs, data)
@@ -381,11 +392,12 @@ def dot(weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
 
 
 def apply_op(op: Op, *inputs: Operand) -> Value:
-    """Apply an :class:`~autograd.ops.Op` (your own, say) to Values or numbers.
+    """Apply an [`Op`][autograd.ops.Op] (your own, say) to Values or numbers.
 
     This is how to add an op without touching the library: write its forward
     rule and local derivatives as an ``Op`` and apply it. Check the rule with
-    :func:`autograd.gradcheck` or :func:`autograd.check_nodes`.
+    [`autograd.gradcheck`][autograd.gradcheck.gradcheck] or
+    [`autograd.check_nodes`][autograd.teaching.nodecheck.check_nodes].
 
     >>> from autograd.ops import Op
     >>> cube = Op("cube", lambda x: x ** 3, lambda out, x: (3 * x ** 2,), ("3 x**2",))

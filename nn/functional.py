@@ -84,7 +84,7 @@ def softplus(x: Value) -> Value:
     ``1 + e^x = e^x (1 + e^-x)``), so the exponent is never positive. Both forms are
     exact formulas for the same smooth function, so the gradient is right at x = 0 too.
     """
-    if x.data >= 0:
+    if x >= 0:  # a comparison of Values, which the compiler re-checks at every call
         return x + (1 + (-x).exp()).log()
     return (1 + x.exp()).log()
 

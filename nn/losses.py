@@ -12,7 +12,7 @@ and takes predictions (Values, or numbers) with their targets:
 
 The classification losses (cross-entropy, both binary cross-entropies, hinge) stay
 finite, with finite gradients, for any finite predictions, even of size 1e308: the
-stable formulas of :mod:`nn.functional` keep each term finite, and the mean is taken so
+stable formulas of [`nn.functional`][] keep each term finite, and the mean is taken so
 that adding up terms near the largest float cannot overflow (see ``_mean``).
 """
 
@@ -46,7 +46,8 @@ def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
     A term whose weight is 0 (t = 0 or t = 1) is left out, so ``p = 1`` with ``t = 1``
     is fine. A log of a probability below e^-100 is clamped to -100 (PyTorch's rule),
     because a sigmoid can round to exactly 0 or 1 in floating point.
-    Prefer :func:`binary_cross_entropy_with_logits`: it never needs the clamp.
+    Prefer [`binary_cross_entropy_with_logits`][nn.losses.binary_cross_entropy_with_logits]:
+    it never needs the clamp.
     """
     pairs = _pairs(probabilities, targets, "binary_cross_entropy", _probability_target)
     terms = []
@@ -178,7 +179,8 @@ _LOG_FLOOR_INPUT = math.exp(_LOG_FLOOR)
 
 
 def _clamped_log(x: Value) -> Value:
-    if x.data > _LOG_FLOOR_INPUT:
+    # a comparison of Values, not of .data: the compiler sees it and re-checks it at every call
+    if x > _LOG_FLOOR_INPUT:
         return x.log()
     # max(log x, -100) is the constant -100 here, so its derivative is 0; x * 0.0 keeps
     # x in the graph, with that (zero) gradient, instead of cutting it out.
@@ -197,7 +199,8 @@ def _mean(terms: list[Value]) -> Value:
     partial result exceeds c.
     """
     n = len(terms)
-    largest = max(terms, key=lambda term: term.data)
-    if largest.data <= _FLOAT_MAX / (2 * n):  # then the sum is at most half the largest float
+    largest = max(terms, key=lambda term: term.data)  # any term would do as c; the largest is safest
+    # a comparison of Values, not of .data: the compiler sees it and re-checks it at every call
+    if largest <= _FLOAT_MAX / (2 * n):  # then the sum is at most half the largest float
         return sum_values(terms) / n
     return largest + sum_values([(term - largest) / n for term in terms])

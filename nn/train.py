@@ -7,6 +7,12 @@ written once::
     for epoch in range(epochs):
         loss = loss_fn([model(x) for x in X], Y)
         optimizer.zero_grad(); loss.backward(); optimizer.step()
+
+With ``compile=True`` the same step runs through [`autograd.compile`][autograd.compiler.compile]:
+the loss over the whole data set is traced once, as straight-line Python, and
+every epoch replays that code with the parameters' current numbers (about twenty
+times faster for an MLP on two moons). The data and the loss must be the same
+every epoch, which they are here.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import autograd
 from autograd import Value
 from nn._checks import is_number, positive_int, sequence
 from nn.losses import mse_loss
@@ -24,7 +31,7 @@ from nn.optim import Adam, Optimizer
 
 @dataclass
 class History:
-    """What happened during :func:`fit`: the loss and the accuracy of every epoch."""
+    """What happened during [`fit`][nn.train.fit]: the loss and the accuracy of every epoch."""
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
@@ -62,17 +69,20 @@ def fit(
     epochs: int = 100,
     progress: bool = False,
     metric: Callable[[Sequence[Any], Sequence[Any]], float] | None = accuracy,
+    compile: bool = False,
 ) -> History:
     """Train ``model`` on inputs X and targets Y; return the loss and accuracy per epoch.
 
     Args:
-        loss: ``loss(predictions, Y) -> Value``, e.g. :func:`~nn.mse_loss` (the default).
+        loss: ``loss(predictions, Y) -> Value``, e.g. [`mse_loss`][nn.losses.mse_loss] (the default).
         optimizer: defaults to ``Adam(model.parameters(), lr=0.01)``.
         epochs: number of full passes (each one optimizer step).
         progress: show a progress bar with the loss and accuracy (needs ``tqdm``;
             without it, a line is printed every tenth of the run).
         metric: ``metric(predictions, Y) -> float`` recorded as accuracy
-            (default :func:`accuracy`); None records none.
+            (default [`accuracy`][nn.train.accuracy]); None records none.
+        compile: train through compiled code (see the module doc); the result is the
+            same as without it, to rounding.
     """
     if not callable(model):
         raise TypeError(f"model must be callable, got {type(model).__name__}")
@@ -86,20 +96,73 @@ def fit(
         raise TypeError(f"optimizer must be an nn Optimizer (SGD, Adam), got {type(optimizer).__name__}")
     history = History()
     report = _reporter(epochs, progress)
+    step = _CompiledStep(model, X, Y, loss, metric is not None) if compile else _EagerStep(model, X, Y, loss)
     for epoch in range(epochs):
-        predictions = [model(x) for x in X]
-        value = loss(predictions, Y)
-        if not isinstance(value, Value):
-            raise TypeError(f"loss must return a Value, got {type(value).__name__}")
         optimizer.zero_grad()
-        value.backward()
+        value, predictions = step()  # loss and predictions before the update, gradients in .grad
         optimizer.step()
-        history.loss.append(value.data)
+        history.loss.append(value)
         if metric is not None:
             history.accuracy.append(metric(predictions, Y))
         report(epoch, history)
     report(None, history)
     return history
+
+
+def _loss_value(value: Any) -> Value:
+    if not isinstance(value, Value):
+        raise TypeError(f"loss must return a Value, got {type(value).__name__}")
+    return value
+
+
+class _EagerStep:
+    """Forward and backward with the engine: the predictions, the loss, its gradients in ``.grad``."""
+
+    def __init__(self, model: Any, X: Sequence[Any], Y: Sequence[Any], loss: Callable[..., Any]) -> None:
+        self.model, self.X, self.Y, self.loss = model, X, Y, loss
+
+    def __call__(self) -> tuple[float, list[Any]]:
+        predictions = [self.model(x) for x in self.X]
+        value = _loss_value(self.loss(predictions, self.Y))
+        value.backward()
+        return value.data, predictions
+
+
+class _CompiledStep:
+    """The same step through compiled code: the loss over all of X traced once, replayed each epoch.
+
+    The predictions (for the metric) come from one compiled function run on the
+    whole of X at once as NumPy arrays, when the model gives a single number and
+    NumPy is installed; otherwise from the engine under ``no_grad``.
+    """
+
+    def __init__(
+        self, model: Any, X: Sequence[Any], Y: Sequence[Any], loss: Callable[..., Any], want_predictions: bool
+    ) -> None:
+        self.model, self.X, self.want_predictions = model, X, want_predictions
+        self.loss = autograd.compile(lambda: _loss_value(loss([model(x) for x in X], Y)))
+        self.columns = _columns(X) if want_predictions and isinstance(model(X[0]), Value) else None
+        self.predict = autograd.compile(lambda *x: model(list(x)))
+
+    def __call__(self) -> tuple[float, list[Any]]:
+        value = self.loss.backward()
+        if not self.want_predictions:
+            return value, []
+        if self.columns is not None:
+            return value, [float(p) for p in self.predict(*self.columns)]
+        with autograd.no_grad():
+            return value, [self.model(x) for x in self.X]
+
+
+def _columns(X: Sequence[Any]) -> list[Any] | None:
+    """The inputs as one NumPy array per feature, or None without NumPy (or for non-vector inputs)."""
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - NumPy is optional
+        return None
+    if not all(isinstance(x, Sequence) and len(x) == len(X[0]) for x in X):
+        return None
+    return [np.array([float(x[i]) for x in X]) for i in range(len(X[0]))]
 
 
 def _argmax(numbers: list[float]) -> int:

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from autograd import Value
-from nn import MLP, SGD, Adam, accuracy, fit, mse_loss, xor
+from nn import MLP, SGD, Adam, accuracy, cross_entropy, fit, make_moons, mse_loss, xor
 
 
 def small_run(**options):
@@ -83,3 +83,30 @@ def test_bad_arguments_are_refused_clearly(options, error, message):
 def test_accuracy_needs_matching_lengths():
     with pytest.raises(ValueError, match="2 predictions but 1 targets"):
         accuracy([0.1, 0.2], [1.0])
+
+
+def test_compiled_training_follows_the_eager_trajectory():
+    X, labels = make_moons(24, seed=3)
+    Y = [2.0 * y - 1.0 for y in labels]
+    histories = []
+    for compiled in (False, True):
+        model = MLP(2, [8, 8, 1], seed=1)
+        history = fit(model, X, Y, optimizer=Adam(model.parameters(), lr=0.05), epochs=15, compile=compiled)
+        histories.append((history, [p.data for p in model.parameters()]))
+    (eager, eager_weights), (compiled, compiled_weights) = histories
+    # the compiled code runs the same float operations in the same order as the engine
+    assert compiled.loss == pytest.approx(eager.loss, rel=1e-12)
+    assert compiled.accuracy == eager.accuracy
+    assert compiled_weights == pytest.approx(eager_weights, rel=1e-12, abs=1e-15)
+
+
+def test_compiled_training_of_a_model_with_several_outputs_uses_the_engine_for_predictions():
+    X = [[0.0, 1.0], [1.0, 0.0], [0.5, 0.5]]
+    Y = [0, 1, 2]
+    runs = []
+    for compiled in (False, True):
+        model = MLP(2, [4, 3], seed=2)
+        runs.append(fit(model, X, Y, loss=cross_entropy, optimizer=SGD(model.parameters(), lr=0.1),
+                        epochs=5, compile=compiled))
+    assert runs[1].loss == pytest.approx(runs[0].loss, rel=1e-12)
+    assert runs[1].accuracy == runs[0].accuracy
