@@ -2,21 +2,23 @@
 
 Three pieces, each written once:
 
-* :func:`topological_order`: every node after all of the nodes it was computed from.
-* :func:`local_derivatives`: d node / d input for each input of one node (the
-  op table's rule, on floats; :func:`differentiable_local_derivatives` runs the
-  same rule on Values).
-* :func:`chain_rule`: walk the order backwards; at each node multiply its
+* [`topological_order`][autograd.engine.topological_order]: every node after all of the
+  nodes it was computed from.
+* [`local_derivatives`][autograd.engine.local_derivatives]: d node / d input for each input
+  of one node (the op table's rule, on floats;
+  [`differentiable_local_derivatives`][autograd.engine.differentiable_local_derivatives]
+  runs the same rule on Values).
+* [`chain_rule`][autograd.engine.chain_rule]: walk the order backwards; at each node multiply its
   gradient (*upstream*) by each local derivative and add the product to that
   input's gradient. A node reached by several paths receives one contribution
   per path, and their sum is its gradient::
 
       grad[input] += local_derivative * grad[node]
 
-Everything else is built on those three: :func:`backward` (fill ``.grad``),
-:func:`gradients` (return gradients, as floats or as differentiable Values),
+Everything else is built on those three: [`backward`][autograd.engine.backward] (fill ``.grad``),
+[`gradients`][autograd.engine.gradients] (return gradients, as floats or as differentiable Values),
 and, above the engine, the recorded replay, explanations, edge labels and node
-checks, which pass an *observer* to :func:`chain_rule` to watch each step.
+checks, which pass an *observer* to [`chain_rule`][autograd.engine.chain_rule] to watch each step.
 
 Both algorithms are iterative, so graphs of any depth work at Python's default
 recursion limit.
@@ -35,12 +37,12 @@ if TYPE_CHECKING:
     from autograd.value import Value
 
 Observer = Callable[["Value", Any, Sequence[Any]], None]
-"""Called by :func:`chain_rule` at each computed node, before its contributions are
+"""Called by [`chain_rule`][autograd.engine.chain_rule] at each computed node, before its contributions are
 added: ``observer(node, upstream, local_derivatives)``."""
 
 BackwardHook = Callable[["Value"], None]
 backward_hooks: list[BackwardHook] = []
-"""Functions called with the root at the start of every :func:`backward` (the
+"""Functions called with the root at the start of every [`backward`][autograd.engine.backward] (the
 teaching layer registers its warnings here; the engine knows nothing of them)."""
 
 
@@ -81,7 +83,10 @@ def local_derivatives(node: Value) -> tuple[float, ...]:
 
 
 def differentiable_local_derivatives(node: Value) -> tuple[Any, ...]:
-    """The same rule as :func:`local_derivatives`, given the Values: the result records a graph."""
+    """The same rule as [`local_derivatives`][autograd.engine.local_derivatives], given the Values.
+
+    The result records a graph, so it can be differentiated again.
+    """
     return node._op.derivative(node, *node._children)
 
 
@@ -114,7 +119,7 @@ def chain_rule(
         seed: d root / d root (1).
         differentiable: apply the derivative rules to Values instead of floats,
             so every gradient is a Value with its own graph (higher derivatives).
-        observer: see :data:`Observer`; the teaching tools use it to watch.
+        observer: see [`Observer`][autograd.engine.Observer]; the teaching tools use it to watch.
 
     Returns:
         The topological order and the gradient of every node in it.
@@ -153,7 +158,7 @@ def backward(root: Value, observer: Observer | None = None) -> None:
     losses can be added up by calling backward on each; gradients of
     intermediate nodes belong to this call alone, which keeps a second call
     from counting the first call's flow twice. ``observer`` watches each step
-    (see :func:`chain_rule`); the recorded replay passes one.
+    (see [`chain_rule`][autograd.engine.chain_rule]); the recorded replay passes one.
     """
     for hook in backward_hooks:
         hook(root)

@@ -14,7 +14,7 @@ outer variables its function closes over::
     grad(f)(1.0)                                        # (2.0,)
 
 A transformation never reads or writes ``.grad``: gradients come from
-:func:`autograd.gradients`, which returns them.
+[`autograd.gradients`][autograd.engine.gradients], which returns them.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def grad(f: Callable[..., Any], argnums: Argnums = None) -> Callable[..., Any]:
 
 
 def value_and_grad(f: Callable[..., Any], argnums: Argnums = None) -> Callable[..., tuple[Any, Any]]:
-    """Like :func:`grad`, but returns ``(f(*args), gradient)`` from one forward pass.
+    """Like [`grad`][autograd.functional.grad], but returns ``(f(*args), gradient)`` from one forward pass.
 
     >>> value_and_grad(lambda x, y: x * y)(3.0, 2.0)
     (6.0, (2.0, 3.0))

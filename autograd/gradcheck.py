@@ -19,7 +19,8 @@ from autograd.value import Value
 
 
 class GradientCheckError(AssertionError):
-    """Raised by :func:`gradcheck` when an autograd gradient disagrees with the numeric one."""
+    """Raised by [`gradcheck`][autograd.gradcheck.gradcheck] when an autograd gradient disagrees
+    with the numeric one."""
 
 
 def central_difference(f: Callable[[float], float], x: float, eps: float = 1e-6) -> float:

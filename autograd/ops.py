@@ -1,16 +1,16 @@
 """The op table: every operation's forward rule beside its local derivatives.
 
-Each :class:`Op` says how to compute an output from its inputs (``forward``) and,
+Each [`Op`][autograd.ops.Op] says how to compute an output from its inputs (``forward``) and,
 right next to it, the partial derivative of that output with respect to each input
 (``derivative``): the *local derivative* that the chain rule multiplies by the
 upstream gradient during backward.
 
 One rule, two paths. A derivative rule receives the op's output and inputs and is
-written with nothing but ``+ - * / **`` (plus :func:`log` for ``**``). So the very
+written with nothing but ``+ - * / **`` (plus [`log`][autograd.ops.log] for ``**``). So the very
 same rule runs
 
 * on plain floats, in the fast ``backward()`` pass, and
-* on :class:`~autograd.Value` objects, in ``gradients(..., create_graph=True)``,
+* on [`Value`][autograd.value.Value] objects, in ``gradients(..., create_graph=True)``,
   where evaluating it records a graph of the gradient that can be differentiated again.
 
 Where a rule must branch (``relu`` at its kink, ``**`` at a zero base), it
@@ -21,7 +21,7 @@ same error, at every point.
 
 Every forward rule may raise for inputs outside its domain, naming the op; a
 result that is not finite (an overflow) is refused for every op in one place,
-where nodes are built (:func:`autograd.value.new_node`).
+where nodes are built ([`autograd.value.new_node`][]).
 
 Adding an op means adding one entry here (and one line to the tests' op list).
 """
@@ -48,7 +48,8 @@ class Op:
         formulas: the local derivatives in words, one per input (``x``, ``y`` name
             the inputs, ``out`` the output); ``x_i``-style for ops with many inputs.
         number: the number built into an op made for it: n in ``x ** n``
-            (:func:`power_op`), c in ``c ** x`` (:func:`base_power_op`); else None.
+            ([`power_op`][autograd.ops.power_op]), c in ``c ** x``
+            ([`base_power_op`][autograd.ops.base_power_op]); else None.
     """
 
     name: str
@@ -225,7 +226,7 @@ def power_op(n: float) -> Op:
 def base_power_op(c: float) -> Op:
     """``c ** y`` for a constant base c: one input, d/dy c**y = c**y * ln(c).
 
-    The mirror of :func:`power_op`: a number base is part of the op, so no
+    The mirror of [`power_op`][autograd.ops.power_op]: a number base is part of the op, so no
     derivative with respect to it is ever computed (``0 ** y`` and ``2 ** y``
     work at every y where they are defined).
     """

@@ -1,4 +1,4 @@
-"""Neural networks built on :class:`autograd.Value`, shaped like a small PyTorch.
+"""Neural networks built on [`autograd.Value`][autograd.value.Value], shaped like a small PyTorch.
 
 >>> from nn import MLP, Adam, mse_loss, xor
 >>> X, Y = xor()
@@ -10,10 +10,10 @@
 >>> loss.data < 1e-3
 True
 
-Files: :mod:`nn.module` (the Module base class: ``model(x)`` runs ``forward``, state dicts),
-:mod:`nn.layers` (Neuron, Layer, MLP), :mod:`nn.lstm` (LSTMCell), :mod:`nn.functional`
-(softmax and relatives), :mod:`nn.losses`, :mod:`nn.optim` (SGD, Adam), :mod:`nn.serialize`
-(the JSON files of models and optimizers), :mod:`nn.data` (toy datasets), :mod:`nn.train`
+Files: [`nn.module`][] (the Module base class: ``model(x)`` runs ``forward``, state dicts),
+[`nn.layers`][] (Neuron, Layer, MLP), [`nn.lstm`][] (LSTMCell), [`nn.functional`][]
+(softmax and relatives), [`nn.losses`][], [`nn.optim`][] (SGD, Adam), [`nn.serialize`][]
+(the JSON files of models and optimizers), [`nn.data`][] (toy datasets), [`nn.train`][]
 (a training loop).
 """
 

@@ -1,8 +1,8 @@
 """Reproducible random initialization.
 
 Every constructor that draws random weights takes ``seed=``: an int (the same int
-always gives the same network), a :class:`random.Random` (to draw several modules
-from one stream, as :class:`~nn.MLP` does for its layers) or None (a fresh,
+always gives the same network), a ``random.Random`` (to draw several modules
+from one stream, as [`MLP`][nn.layers.MLP] does for its layers) or None (a fresh,
 unpredictable start).
 """
 

@@ -1,8 +1,8 @@
-"""Fully connected networks: :class:`Neuron`, :class:`Layer` and :class:`MLP`.
+"""Fully connected networks: [`Neuron`][nn.layers.Neuron], [`Layer`][nn.layers.Layer], [`MLP`][nn.layers.MLP].
 
 A neuron computes ``f(w . x + b) = f(w_1 x_1 + ... + w_n x_n + b)``; a layer is
 several neurons reading the same inputs; an MLP chains layers. Random weights are
-drawn from U(-1/sqrt(nin), 1/sqrt(nin)) (see :mod:`nn.init`) and biases start at 0.
+drawn from U(-1/sqrt(nin), 1/sqrt(nin)) (see [`nn.init`][]) and biases start at 0.
 
 Every class can also be built from given numbers (``from_weights``), which is how
 the seed notebooks' networks are rebuilt exactly.
@@ -93,14 +93,14 @@ class Neuron(Module):
         return cls(config["nin"], config["activation"], seed=0)
 
     def to_torch(self) -> Any:
-        """This neuron as a float64 ``torch.nn.Module`` with the same weights (see :mod:`nn.torch_export`)."""
+        """This neuron as a float64 ``torch.nn.Module`` with the same weights (see [`nn.torch_export`][])."""
         from nn.torch_export import to_torch  # PyTorch is optional: loaded only when asked for
 
         return to_torch(self)
 
     @classmethod
     def from_torch(cls, module: Any) -> Neuron:
-        """The Neuron that a torch ``module`` computes (see :mod:`nn.torch_export`)."""
+        """The Neuron that a torch ``module`` computes (see [`nn.torch_export`][])."""
         from nn.torch_export import neuron_from_torch
 
         return neuron_from_torch(module)
@@ -151,7 +151,10 @@ class Layer(Module):
     def from_columns(
         cls, weights: Sequence[Sequence[float]], biases: Sequence[float], activation: Activation = "relu"
     ) -> Layer:
-        """Like :meth:`from_weights` for the NumPy ``x @ W + b`` layout: *column* j is neuron j's weights."""
+        """Like [`from_weights`][nn.layers.Layer.from_weights] for the NumPy ``x @ W + b`` layout.
+
+        *Column* j of ``weights`` holds neuron j's weights.
+        """
         rows = [sequence(row, f"weights[{i}]") for i, row in enumerate(sequence(weights, "weights"))]
         for i, row in enumerate(rows):
             if len(row) != len(rows[0]):
@@ -202,14 +205,14 @@ class Layer(Module):
         return cls(config["nin"], config["nout"], config["activation"], seed=0)
 
     def to_torch(self) -> Any:
-        """This layer as a float64 ``torch.nn.Module`` with the same weights (see :mod:`nn.torch_export`)."""
+        """This layer as a float64 ``torch.nn.Module`` with the same weights (see [`nn.torch_export`][])."""
         from nn.torch_export import to_torch  # PyTorch is optional: loaded only when asked for
 
         return to_torch(self)
 
     @classmethod
     def from_torch(cls, module: Any) -> Layer:
-        """The Layer that a torch ``module`` computes (see :mod:`nn.torch_export`)."""
+        """The Layer that a torch ``module`` computes (see [`nn.torch_export`][])."""
         from nn.torch_export import layer_from_torch
 
         return layer_from_torch(module)
@@ -217,7 +220,7 @@ class Layer(Module):
 
 @savable
 class MLP(Module):
-    """A multi-layer perceptron: ``nin`` inputs, then one :class:`Layer` per entry of ``sizes``.
+    """A multi-layer perceptron: ``nin`` inputs, then one [`Layer`][nn.layers.Layer] per entry of ``sizes``.
 
     ``MLP(2, [4, 4, 1], activation="tanh")`` has two hidden tanh layers of 4 units and
     one output unit with ``output_activation`` (linear by default, as for regression
@@ -323,14 +326,14 @@ class MLP(Module):
         return cls.from_layers([Layer(widths[k], widths[k + 1], names[k], seed=0) for k in range(len(names))])
 
     def to_torch(self) -> Any:
-        """This MLP as a float64 ``torch.nn.Module`` with the same weights (see :mod:`nn.torch_export`)."""
+        """This MLP as a float64 ``torch.nn.Module`` with the same weights (see [`nn.torch_export`][])."""
         from nn.torch_export import to_torch  # PyTorch is optional: loaded only when asked for
 
         return to_torch(self)
 
     @classmethod
     def from_torch(cls, module: Any) -> MLP:
-        """The MLP that a torch ``module`` computes (see :mod:`nn.torch_export`)."""
+        """The MLP that a torch ``module`` computes (see [`nn.torch_export`][])."""
         from nn.torch_export import mlp_from_torch
 
         return mlp_from_torch(module)

@@ -11,7 +11,7 @@ Given the input x_t and the previous visible state h_{t-1} and memory cell c_{t-
 ``*`` is element-wise. With ``hidden_size`` H and ``input_size`` I, each ``W_?h`` is H x H,
 each ``W_?x`` is H x I and each ``b_?`` has H entries; the homework's cell has H = I = 1,
 so every parameter is a single number. Parameters are named ``W_fh.j.k`` (row j, column k)
-and ``b_f.j``, and can be set by their homework names with :meth:`LSTMCell.set`.
+and ``b_f.j``, and can be set by their homework names with [`LSTMCell.set`][nn.lstm.LSTMCell.set].
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ class LSTMCell(Module):
     def to_torch(self) -> Any:
         """This cell as a ``torch.nn.LSTMCell`` in float64, called as ``h, c = tm(x, (h, c))``.
 
-        Same weights, gate blocks in torch's order i, f, g, o (see :mod:`nn.torch_export`).
+        Same weights, gate blocks in torch's order i, f, g, o (see [`nn.torch_export`][]).
         """
         from nn.torch_export import to_torch  # PyTorch is optional: loaded only when asked for
 

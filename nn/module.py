@@ -5,18 +5,19 @@
 
 Parameters are found by looking at a module's attributes, in the order they were set:
 
-* a :class:`~autograd.Value` attribute ``b`` is a parameter named ``b``;
+* a [`Value`][autograd.value.Value] attribute ``b`` is a parameter named ``b``;
 * a list of Values ``w`` gives ``w.0``, ``w.1``, ... (a list of lists: ``W.0.0``, ...);
 * a sub-module (or a list of them) contributes its own names under a prefix.
 
-So an :class:`~nn.MLP`'s parameters are named like ``layers.0.neurons.1.w.0`` (layer 0,
+So an [`MLP`][nn.layers.MLP]'s parameters are named like ``layers.0.neurons.1.w.0`` (layer 0,
 neuron 1, weight 0) and ``layers.0.neurons.1.b`` (its bias). Attributes whose names
 start with ``_`` are private and never searched. Each parameter's ``label`` is set to its
 name, so drawings and gradient-check messages say which weight they are about.
 
-A module describes itself for files with :meth:`Module.config` (its shape) and
-:meth:`Module.state_dict` (its weights); :mod:`nn.serialize` does the writing and reading,
-and :meth:`Module.save` and :meth:`Module.load` hand over to it.
+A module describes itself for files with [`Module.config`][nn.module.Module.config] (its
+shape) and [`Module.state_dict`][nn.module.Module.state_dict] (its weights);
+[`nn.serialize`][] does the writing and reading, and [`Module.save`][nn.module.Module.save]
+and [`Module.load`][nn.module.Module.load] hand over to it.
 """
 
 from __future__ import annotations
@@ -90,8 +91,9 @@ class Module:
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Set every parameter from ``state``, a mapping of name -> finite number.
 
-        The names must match :meth:`named_parameters` exactly. Everything is checked
-        before anything is assigned, so a bad ``state`` leaves the module unchanged.
+        The names must match [`named_parameters`][nn.module.Module.named_parameters] exactly.
+        Everything is checked before anything is assigned, so a bad ``state`` leaves the
+        module unchanged.
 
         Raises:
             TypeError: ``state`` is not a mapping, or a value is not a real number.
@@ -133,19 +135,19 @@ class Module:
         raise NotImplementedError
 
     def save(self, path: PathLike) -> None:
-        """Write the module to ``path`` as JSON (see :func:`nn.serialize.save_module`)."""
+        """Write the module to ``path`` as JSON (see [`nn.serialize.save_module`][])."""
         save_module(self, path)
 
     @classmethod
     def load(cls: type[ModuleT], path: PathLike, *, max_bytes: int = MAX_FILE_BYTES) -> ModuleT:
-        """Read a module saved by :meth:`save`. Nothing in the file is ever executed.
+        """Read a module saved by [`save`][nn.module.Module.save]. Nothing in the file is ever executed.
 
         ``MLP.load(path)`` insists on an MLP; ``Module.load(path)`` accepts any savable
         class. Files over ``max_bytes`` (64 MiB by default) are refused unread.
 
         Raises:
             ValueError: naming the file and the problem, for anything that is not a
-                valid saved model (see :func:`nn.serialize.load_module`).
+                valid saved model (see [`nn.serialize.load_module`][]).
             OSError: the file cannot be opened.
         """
         return load_module(cls, path, max_bytes=max_bytes)

@@ -2,8 +2,8 @@
 
 Both follow PyTorch's update rules exactly, so results can be compared with it:
 
-* :class:`SGD`, gradient descent with optional momentum and weight decay;
-* :class:`Adam`, with bias-corrected moment estimates.
+* [`SGD`][nn.optim.SGD], gradient descent with optional momentum and weight decay;
+* [`Adam`][nn.optim.Adam], with bias-corrected moment estimates.
 
 The usual loop::
 
@@ -17,7 +17,7 @@ The usual loop::
 An optimizer's running statistics (SGD's velocities, Adam's step count and moments)
 are part of training: ``state_dict()`` returns them with the settings as plain numbers,
 ``load_state_dict()`` puts them back, and ``save(path)`` / ``load(path)`` keep them in a
-JSON file (:mod:`nn.serialize`). To pause and resume training exactly::
+JSON file ([`nn.serialize`][]). To pause and resume training exactly::
 
     model.save("model.json"); optimizer.save("adam.json")
     ...
@@ -38,7 +38,7 @@ from nn.serialize import MAX_FILE_BYTES, PathLike, load_optimizer, save_optimize
 
 
 class Optimizer:
-    """Holds the parameters to update; subclasses define :meth:`step`."""
+    """Holds the parameters to update; subclasses define [`step`][nn.optim.Optimizer.step]."""
 
     def __init__(self, parameters: Iterable[Value]) -> None:
         if isinstance(parameters, Value):
@@ -66,15 +66,22 @@ class Optimizer:
         raise NotImplementedError
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        """Set the settings and statistics from a :meth:`state_dict`; checks everything first."""
+        """Set the settings and statistics from a [`state_dict`][nn.optim.Optimizer.state_dict].
+
+        Everything is checked first.
+        """
         raise NotImplementedError
 
     def save(self, path: PathLike) -> None:
-        """Write :meth:`state_dict` to ``path`` as JSON (see :func:`nn.serialize.save_optimizer`)."""
+        """Write [`state_dict`][nn.optim.Optimizer.state_dict] to ``path`` as JSON.
+
+        See [`nn.serialize.save_optimizer`][].
+        """
         save_optimizer(self, path)
 
     def load(self, path: PathLike, *, max_bytes: int = MAX_FILE_BYTES) -> None:
-        """Load this optimizer's state from a file written by :meth:`save` of the same class.
+        """Load this optimizer's state from a file written by [`save`][nn.optim.Optimizer.save]
+        of the same class.
 
         Unlike ``Module.load`` this loads *into* an existing optimizer: one is tied to the
         parameters it updates, which the file does not hold. On any error nothing changes.
@@ -131,7 +138,7 @@ class SGD(Optimizer):
                 "velocity": list(self.velocity)}
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        """Set everything from a :meth:`state_dict`; on any error nothing changes.
+        """Set everything from a [`state_dict`][nn.optim.SGD.state_dict]; on any error nothing changes.
 
         Raises:
             TypeError, ValueError: naming the entry (a wrong key, a bad number, or a
@@ -199,7 +206,7 @@ class Adam(Optimizer):
                 "weight_decay": self.weight_decay, "t": self.t, "m": list(self.m), "v": list(self.v)}
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        """Set everything from a :meth:`state_dict`; on any error nothing changes.
+        """Set everything from a [`state_dict`][nn.optim.Adam.state_dict]; on any error nothing changes.
 
         Raises:
             TypeError, ValueError: naming the entry (a wrong key, a bad number, a negative

@@ -4,7 +4,8 @@ The classes only describe themselves; this module turns the descriptions into fi
 
 * A module states its shape with ``config()`` (checked by ``check_config``, rebuilt by
   ``from_config``) and its weights with ``state_dict()``. Only classes registered with
-  :func:`savable` can be written or read, so a file can never make chaingrad build anything else.
+  [`savable`][nn.serialize.savable] can be written or read, so a file can never make
+  chaingrad build anything else.
 * An optimizer states its settings and running statistics with ``state_dict()`` and takes
   them back with ``load_state_dict()``.
 
@@ -14,7 +15,7 @@ A model file::
      "config": {"nin": 2, "sizes": [4, 1], "activations": ["tanh", "linear"]},
      "state": {"layers.0.neurons.0.w.0": 0.25, ...}}
 
-An optimizer file (see :meth:`nn.optim.Adam.state_dict`)::
+An optimizer file (see [`nn.optim.Adam.state_dict`][])::
 
     {"format": "chaingrad.nn.optimizer", "version": 1, "class": "Adam",
      "state": {"lr": 0.001, "betas": [0.9, 0.999], "eps": 1e-08, "weight_decay": 0.0,
@@ -30,8 +31,8 @@ safe to open whoever wrote it. Reading treats every file as possibly damaged or 
 * only a regular file is read. A directory, a device such as ``/dev/zero`` (endless
   zeros) or a named pipe (whose opening waits, maybe forever, for a writer) is refused
   by looking at it with ``os.stat`` *before* opening it;
-* at most ``max_bytes`` are read (:data:`MAX_FILE_BYTES` unless told otherwise), so no
-  file can exhaust memory, even one that grows while it is read;
+* at most ``max_bytes`` are read ([`MAX_FILE_BYTES`][nn.serialize.MAX_FILE_BYTES] unless
+  told otherwise), so no file can exhaust memory, even one that grows while it is read;
 * the text must be UTF-8 JSON, with no key twice in one object;
 * every number must fit a float: ``NaN``, ``Infinity``, ``1e999`` and 400-digit integers
   are refused, naming the entry that holds them;
@@ -68,6 +69,7 @@ VERSION = 1
 # 64 MiB holds over a million weights (about 50 bytes each as JSON): more than a scalar
 # engine trains in reasonable time, and little enough memory to read without worry.
 MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Largest file that loading reads unless told otherwise (``max_bytes=``): 64 MiB."""
 
 ModuleT = TypeVar("ModuleT", bound="Module")
 PathLike = str | os.PathLike[str]

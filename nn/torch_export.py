@@ -20,7 +20,7 @@ precision of a Value), and ``MLP.from_torch(module)`` (or ``Neuron``, ``Layer``,
 PyTorch would broadcast (N, 1) against (N,) to an (N, N) table without complaint.
 
 **Weights.** Neuron j of a Layer is row j of ``Linear.weight`` (PyTorch's ``out x in``
-layout, as in :meth:`nn.Layer.from_weights`), and its bias is ``Linear.bias[j]``.
+layout, as in [`nn.Layer.from_weights`][nn.layers.Layer.from_weights]), and its bias is ``Linear.bias[j]``.
 
 **The LSTM cell.** ``torch.nn.LSTMCell`` stacks its gates in the order i, f, g, o
 (g is chaingrad's cell candidate c) in ``weight_ih`` (the ``W_?x``), ``weight_hh`` (the
@@ -30,7 +30,8 @@ zeros in ``bias_hh``, and reading back adds the two. It is called as PyTorch's i
 ``h, c = tm(x, (h, c))``.
 
 **Reading back** checks every shape first and raises a ValueError naming the layer (or
-the LSTM tensor) that does not fit; :func:`gradients_from_torch` reads the gradients that
+the LSTM tensor) that does not fit;
+[`gradients_from_torch`][nn.torch_export.gradients_from_torch] reads the gradients that
 PyTorch computed under chaingrad's parameter names, for comparing the two engines.
 
 PyTorch is an optional dependency (``pip install 'chaingrad[torch]'``): it is imported
@@ -166,7 +167,7 @@ class _TorchLinear:
 
 
 def neuron_from_torch(module: torch.nn.Module) -> Neuron:
-    """A :class:`~nn.Neuron` from ``Linear(nin, 1)``, alone or followed by an activation module."""
+    """A [`Neuron`][nn.layers.Neuron] from ``Linear(nin, 1)``, alone or followed by an activation module."""
     (layer,) = _read_layers(module, "Neuron", exactly_one=True)
     if layer.nout != 1:
         raise ValueError(f"Neuron.from_torch: {layer.where} has {layer.nout} outputs, a Neuron has 1 "
@@ -175,19 +176,19 @@ def neuron_from_torch(module: torch.nn.Module) -> Neuron:
 
 
 def layer_from_torch(module: torch.nn.Module) -> Layer:
-    """A :class:`~nn.Layer` from one ``torch.nn.Linear``, alone or followed by an activation module."""
+    """A [`Layer`][nn.layers.Layer] from one ``torch.nn.Linear``, alone or followed by an activation."""
     (layer,) = _read_layers(module, "Layer", exactly_one=True)
     return _layer(layer, "data")
 
 
 def mlp_from_torch(module: torch.nn.Module) -> MLP:
-    """An :class:`~nn.MLP` from a ``torch.nn.Sequential`` of Linear layers, each optionally
+    """An [`MLP`][nn.layers.MLP] from a ``torch.nn.Sequential`` of Linear layers, each optionally
     followed by ReLU, Tanh, Sigmoid or Identity (no activation module means linear)."""
     return MLP.from_layers([_layer(layer, "data") for layer in _read_layers(module, "MLP")])
 
 
 def lstm_cell_from_torch(module: torch.nn.Module) -> LSTMCell:
-    """An :class:`~nn.LSTMCell` from a ``torch.nn.LSTMCell``; each bias is ``bias_ih + bias_hh``."""
+    """An [`LSTMCell`][nn.lstm.LSTMCell] from a ``torch.nn.LSTMCell``; each bias is ``bias_ih + bias_hh``."""
     return _lstm_cell(_read_lstm(module, "LSTMCell"), "data")
 
 

@@ -26,11 +26,12 @@ import matplotlib.pyplot as plt
 
 from autograd import Value, draw_graph, explain
 from nn import Layer, LSTMCell, run_lstm, softmax
+from nn.plots import few_ticks, readable_style
 
 # The answer key prints 16-17 significant digits; float64 carries about 16, so a
 # relative tolerance of 1e-12 allows for different rounding but not for a wrong formula.
 TOL = 1e-12
-plt.rcParams.update({"figure.dpi": 72, "figure.figsize": (6, 3)})
+readable_style()  # 120 dpi, labelled axes, a grid: plots that read well in the notebook
 
 # %% [markdown]
 # ## 1. The 2-4-2 network
@@ -166,8 +167,9 @@ for beta in (1.0, 3.0):
     plt.plot(gaps, [softmax([g, 0.0], beta=beta)[0].data for g in gaps], label=f"beta = {beta:g}")
     plt.axvline(math.log(999) / beta, color="gray", linestyle=":")
 plt.axhline(0.999, color="gray", linestyle="--", label="o1 = 999 o2")
-plt.xlabel("f(u1) - f(u2)")
-plt.ylabel("o1")
+plt.xlabel("gap between the two inputs, f(u1) - f(u2)")
+plt.ylabel("softmax output o1")
+few_ticks(plt.gca())
 plt.legend()
 plt.title("a larger beta needs a smaller gap")
 plt.show()

@@ -25,8 +25,9 @@ import numpy as np
 
 from autograd import GradientCheckError, Op, Value, apply_op, gradcheck, no_grad, sum_values
 from nn import MLP, SGD, Layer, fit, xor
+from nn.plots import few_ticks, readable_style
 
-plt.rcParams.update({"figure.dpi": 72, "figure.figsize": (6, 3)})
+readable_style()  # 120 dpi, labelled axes, a grid: plots that read well in the notebook
 X, Y = xor()  # inputs (0, 0), (0, 1), (1, 0), (1, 1) with targets 0, 1, 1, 0
 # The seed's starting weights, in its NumPy layout s1 = X @ W1 + b0: column j of W1 feeds hidden unit j
 START = {"W1": [[-1.0, 1.0], [1.0, -1.0]], "b0": [1.0, 1.0], "W2": [[1.0], [1.0]], "b1": [-1.0]}
@@ -245,9 +246,10 @@ plt.plot(epochs, slow_losses, label="correct, lr 0.01", color="tab:blue")
 plt.plot(epochs, fast_losses, label="correct, lr 1.0", color="tab:green")
 plt.axhline(1 / 3, color="gray", linestyle=":", label="1/3: the local minimum")
 plt.xscale("log")
-plt.xlabel("epoch")
+plt.xlabel("epoch (log scale)")
 plt.ylabel("loss")
-plt.legend(fontsize=8)
+few_ticks(plt.gca())
+plt.legend()
 plt.title("same start, three trainings")
 plt.show()
 
@@ -290,13 +292,19 @@ def draw_boundary(axes, model, title):
     filled = axes.contourf(grid, grid, heights, levels=np.linspace(0, 1, 11), cmap="RdBu_r")
     axes.contour(grid, grid, heights, levels=[0.5], colors="black")
     axes.scatter(X_np[:, 0], X_np[:, 1], c=Y, cmap="RdBu_r", vmin=0, vmax=1, edgecolors="black", s=80)
-    axes.set_title(title, fontsize=10)
+    axes.set_title(title)
+    axes.set_xlabel("x1")
+    axes.set_xticks([0, 0.5, 1])
+    axes.set_yticks([0, 0.5, 1])
+    axes.grid(False)  # the shading is the picture; grid lines would only cross it
     axes.set_aspect("equal")
     return filled
 
 
-figure, (left, right) = plt.subplots(1, 2, figsize=(8, 3.6))
+# constrained layout keeps the titles, labels and colour bar of the two panels apart
+figure, (left, right) = plt.subplots(1, 2, figsize=(8, 3.8), sharey=True, layout="constrained")
 draw_boundary(left, fast, "the seed's start: stuck")
+left.set_ylabel("x2")
 filled = draw_boundary(right, solved[0], "random start, seed 0: solved")
 figure.colorbar(filled, ax=[left, right], label="network output")
 plt.show()

@@ -25,8 +25,9 @@ import matplotlib.pyplot as plt
 
 from autograd import Op, Value, apply_op, check_nodes, no_grad, sum_values
 from nn import MLP, Adam, Layer, fit, mse_loss, one_hot_codes
+from nn.plots import few_ticks, readable_style
 
-plt.rcParams.update({"figure.dpi": 72})
+readable_style()  # 120 dpi, labelled axes, a grid: plots that read well in the notebook
 
 # The seed prints 8 decimals, so each number it shows is off by up to 5e-9. A hidden z
 # sums 7 printed weights and a bias (<= 4e-8); an output z adds 3 weights times
@@ -276,16 +277,22 @@ for k, (code, hidden_code, out) in enumerate(zip(codes, hidden_codes, outputs)):
     print(f"  e{k}   {shown}     {''.join(str(round(o)) for o in out)}")
     assert [round(o) for o in out] == code  # the one-hot code comes back exactly
 
-figure, (curve, picture) = plt.subplots(1, 2, figsize=(8, 3), gridspec_kw={"width_ratios": [3, 2]})
+figure, (curve, picture) = plt.subplots(1, 2, figsize=(8, 3.6), gridspec_kw={"width_ratios": [3, 2]})
 curve.plot(history.loss)
 curve.set_yscale("log")
 curve.set_xlabel("epoch")
-curve.set_ylabel("mean squared error")
+curve.set_ylabel("mean squared error (log scale)")
+curve.set_title("training")
+few_ticks(curve, integer_x=True)
 curve.axvline(first, color="gray", linestyle=":", label="all codes back")
 curve.legend()
 image = picture.imshow(hidden_codes, cmap="viridis", vmin=0, vmax=1)
 picture.set_xticks(range(3), [f"h{i + 1}" for i in range(3)])
 picture.set_yticks(range(8), [f"e{k}" for k in range(8)])
-picture.set_title("hidden codes", fontsize=10)
-figure.colorbar(image, ax=picture)
+picture.set_title("hidden codes")
+picture.set_xlabel("hidden unit")
+picture.set_ylabel("input code")
+picture.grid(False)
+figure.colorbar(image, ax=picture, label="activation")
+figure.tight_layout()
 plt.show()

@@ -25,11 +25,12 @@ import matplotlib.pyplot as plt
 
 from autograd import Value, draw_graph, explain, no_grad
 from nn import MLP, SGD, Layer, Neuron, mse_loss
+from nn.plots import few_ticks, readable_style
 
 # The answer key prints 16-17 significant digits; float64 carries about 16, so a
 # relative tolerance of 1e-12 allows for different rounding but not for a wrong formula.
 TOL = 1e-12
-plt.rcParams.update({"figure.dpi": 72, "figure.figsize": (6, 3)})
+readable_style()  # 120 dpi, labelled axes, a grid: plots that read well in the notebook
 
 
 def sigmoid(z):
@@ -219,7 +220,8 @@ assert all(round(model(x).data) == target for x, target in people.values())
 plt.plot(range(1, 1001), losses)
 plt.yscale("log")
 plt.xlabel("epoch")
-plt.ylabel("mean squared error")
+plt.ylabel("mean squared error (log scale)")
+few_ticks(plt.gca(), integer_x=True)
 plt.title("training on Alice, Bob, Charlie and Diana")
 plt.show()
 

@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> None:
     plot_history(history, out / "loss.png", title="hinge loss and accuracy")
 
     # one first-layer neuron that fires on the first point, its graph with local derivatives on the arrows
-    point = [Value(v, label=f"x{i + 1}") for i, v in enumerate(X[0])]
+    # inputs numbered from 0 like the weights they meet (x0 * w0 + x1 * w1)
+    point = [Value(v, label=f"x{i}") for i, v in enumerate(X[0])]
     neuron = next(n for n in model.layers[0].neurons if n(point).data > 0)
     output = neuron(point)
     output.label = "h"

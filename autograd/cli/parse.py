@@ -1,6 +1,6 @@
 """Turn a formula typed on a command line, like ``"tanh(a*b + a)"``, into a Value graph, safely.
 
-The text is parsed with Python's own :mod:`ast` module and then *read*, never
+The text is parsed with Python's own ``ast`` module and then *read*, never
 run: ``eval`` would execute anything (``__import__('os').system(...)``). Every
 node of the syntax tree is checked against a short whitelist first:
 
@@ -10,8 +10,15 @@ node of the syntax tree is checked against a short whitelist first:
   exactly one argument.
 
 Anything else (attribute access, indexing, lambdas, strings, comparisons,
-other calls, ...) is refused with an :class:`ExpressionError` naming it.
-Only then is the tree evaluated, by a walk that can do nothing but build Values.
+other calls, ...) is refused with an [`ExpressionError`][autograd.cli.parse.ExpressionError]
+naming it. Only then is the tree evaluated, by a walk that can do nothing but build Values.
+
+Long formulas are fine: ``a + a + ... + a`` with a thousand terms is a chain of
+``+`` nodes each holding the previous one on its *left*, and the walk follows it
+with a loop and a stack of its own, not by calling itself, so Python's recursion
+limit never comes into it. What is limited is *nesting*: calls, unary signs and
+parenthesised right operands inside one another, ``exp(exp(exp(a)))`` or
+``a*(a*(a*a))``, at most [`MAX_NESTING`][autograd.cli.parse.MAX_NESTING] levels deep.
 
 Parts made of numbers alone are computed directly (``a * (2 + 3)`` draws a
 constant 5), by the engine's own ops, so ``log(-1)`` fails and ``1e308 * 10``
@@ -35,8 +42,10 @@ from autograd.value import Value, apply_op
 __all__ = [
     "FUNCTIONS",
     "MAX_LENGTH",
+    "MAX_NESTING",
     "ExpressionError",
     "build_expression",
+    "nesting_depth",
     "parse_assignment",
     "parse_expression",
 ]
@@ -45,6 +54,19 @@ Scalar: TypeAlias = "Value | float"
 
 MAX_LENGTH = 10_000
 """Longest expression accepted, in characters; far beyond anything worth drawing."""
+
+MAX_NESTING = 100
+"""Most levels of nesting accepted: calls, unary signs or parenthesised right operands
+inside one another (a chain such as ``a + b + c``, however long, is not nesting).
+Far beyond any formula worth drawing, and below Python's own parser's limit of
+200 nested parentheses, so the message is always this module's."""
+
+# How a refusal for depth is worded, whichever check finds it.
+_TOO_DEEP = (
+    "the expression is nested too deeply: {depth} levels of calls, unary signs or "
+    "parentheses inside one another; at most {limit} are allowed (a long chain such as "
+    "a + a + ... + a is fine)"
+)
 
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
     "exp": Value.exp,
@@ -124,8 +146,9 @@ class ExpressionError(ValueError):
 def parse_expression(source: str) -> ast.Expression:
     """Parse ``source`` and check every node against the whitelist; nothing is evaluated.
 
-    Raises :class:`ExpressionError` for syntax errors and for any construct
-    outside the whitelist (see the module docstring).
+    Raises [`ExpressionError`][autograd.cli.parse.ExpressionError] for syntax errors,
+    for any construct outside the whitelist (see the module docstring), and for
+    nesting deeper than [`MAX_NESTING`][autograd.cli.parse.MAX_NESTING].
     """
     if not isinstance(source, str):
         raise TypeError(f"the expression must be a str, got {type(source).__name__}")
@@ -135,19 +158,60 @@ def parse_expression(source: str) -> ast.Expression:
         raise ExpressionError(
             f"the expression has {len(source)} characters; at most {MAX_LENGTH} are allowed"
         )
-    try:
-        tree = ast.parse(source, mode="eval")
-    except SyntaxError as error:
-        where = f" at column {error.offset}" if error.offset else ""
-        raise ExpressionError(f"not a valid expression: {error.msg}{where}") from None
-    except (RecursionError, MemoryError):
-        raise ExpressionError("the expression is nested too deeply to read") from None
+    tree = _python_parse(source)
     # ast.walk is iterative, so this check works however deep the tree is.
     for node in ast.walk(tree):
         problem = _refusal(node)
         if problem:
             raise ExpressionError(f"{problem} is not allowed; an expression may use {ALLOWED_SUMMARY}")
+    depth = nesting_depth(tree)
+    if depth > MAX_NESTING:
+        raise ExpressionError(_TOO_DEEP.format(depth=depth, limit=MAX_NESTING))
     return tree
+
+
+def _python_parse(source: str) -> ast.Expression:
+    """``ast.parse`` with its failures reworded: a syntax error names the column.
+
+    Python's parser gives up on very deep expressions by itself: more than 200
+    nested parentheses (refused for depth, like any expression nested more than
+    [`MAX_NESTING`][autograd.cli.parse.MAX_NESTING] levels), or a tree thousands of
+    levels deep (thousands of unary signs, or a chain of thousands of terms).
+    """
+    try:
+        return ast.parse(source, mode="eval")
+    except SyntaxError as error:
+        if "too many nested parentheses" in str(error.msg):
+            raise ExpressionError(_TOO_DEEP.format(depth="more than 200", limit=MAX_NESTING)) from None
+        where = f" at column {error.offset}" if error.offset else ""
+        raise ExpressionError(f"not a valid expression: {error.msg}{where}") from None
+    except (RecursionError, MemoryError):
+        # Python builds its syntax tree by recursion, so a few thousand levels are its limit
+        raise ExpressionError(
+            "the expression is too deep for Python's parser to read (a chain of thousands of "
+            "terms, or thousands of signs or brackets inside one another): split it into parts"
+        ) from None
+
+
+def nesting_depth(tree: ast.Expression) -> int:
+    """How many calls, unary signs and right operands are nested inside one another.
+
+    The left operand of a binary operator is *not* a level deeper: ``a + b + c``
+    is ``(a + b) + c``, a chain as flat as the formula looks, so its depth is 0
+    however long it is. ``a * (b + c)`` has depth 1, ``exp(exp(a))`` depth 1
+    (a call inside a call), ``-(-a)`` depth 1. Leaves never add a level.
+    Computed with a stack, not recursion, so any tree can be measured.
+    """
+    deepest = 0
+    pending: list[tuple[ast.expr, int]] = [(tree.body, 0)]
+    while pending:
+        node, depth = pending.pop()
+        deepest = max(deepest, depth)
+        for operand in _operands(node):
+            left_of_a_chain = isinstance(node, ast.BinOp) and operand is node.left
+            same_level = left_of_a_chain or not _operands(operand)
+            pending.append((operand, depth if same_level else depth + 1))
+    return deepest
 
 
 def _refusal(node: ast.AST) -> str | None:
@@ -235,10 +299,7 @@ def build_expression(source: str, variables: Mapping[str, float]) -> Value:
     tree = parse_expression(source)
     _check_names(_variable_names(tree), variables)
     leaves = {name: Value(value, label=name) for name, value in variables.items()}
-    try:
-        result = _evaluate(tree.body, leaves)
-    except RecursionError:
-        raise ExpressionError("the expression is nested too deeply to evaluate") from None
+    result = _evaluate(tree.body, leaves)
     if not isinstance(result, Value):
         raise ExpressionError("the expression has no variables, so there is no graph to draw (try 'a*3' a=2)")
     return result
@@ -255,24 +316,57 @@ def _check_names(used: set[str], given: Mapping[str, float]) -> None:
         raise ExpressionError(f"{names} given a value but not used in the expression (a typo?)")
 
 
-def _evaluate(node: ast.expr, leaves: Mapping[str, Value]) -> Scalar:
-    """Value (or float, for parts without variables) of one checked node."""
+def _operands(node: ast.expr) -> list[ast.expr]:
+    """The sub-expressions a checked node is computed from, in the order Python evaluates them."""
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.Call):
+        return [node.args[0]]
+    return []  # a number or a name
+
+
+def _evaluate(root: ast.expr, leaves: Mapping[str, Value]) -> Scalar:
+    """Value (or float, for parts without variables) of a checked expression.
+
+    A post-order walk with an explicit stack instead of recursion: each node is
+    popped once to push its operands (left on top, so the left side is built
+    first, as Python would) and once more, when their results are ready, to
+    build the node itself. A chain of a thousand ``+`` is a loop of a thousand
+    turns, never a thousand nested calls.
+    """
+    results: dict[int, Scalar] = {}  # id(node) -> its value, until its parent takes it
+    pending: list[tuple[ast.expr, bool]] = [(root, False)]
+    while pending:
+        node, operands_ready = pending.pop()
+        operands = _operands(node)
+        if operands and not operands_ready:
+            pending.append((node, True))
+            pending.extend((operand, False) for operand in reversed(operands))
+            continue
+        results[id(node)] = _evaluate_one(node, [results.pop(id(o)) for o in operands], leaves)
+    return results[id(root)]
+
+
+def _evaluate_one(node: ast.expr, operands: list[Scalar], leaves: Mapping[str, Value]) -> Scalar:
+    """One node, given the values of its operands."""
     if isinstance(node, ast.Constant):
         return float(node.value)  # type: ignore[arg-type]  # only int/float constants pass the check
     if isinstance(node, ast.Name):
         return leaves[node.id]
     if isinstance(node, ast.UnaryOp):
-        operand = _evaluate(node.operand, leaves)
+        (operand,) = operands
         return -operand if isinstance(node.op, ast.USub) else operand
     if isinstance(node, ast.BinOp):
         symbol, python_operator = _BINARY[type(node.op)]
-        left, right = _evaluate(node.left, leaves), _evaluate(node.right, leaves)
+        left, right = operands
         if isinstance(left, Value) or isinstance(right, Value):
             return python_operator(left, right)  # the engine records one node
         return _numbers_only(BINARY_OPS[symbol], left, right)
     if isinstance(node, ast.Call):
         name = node.func.id  # type: ignore[attr-defined]  # checked by _call_refusal
-        argument = _evaluate(node.args[0], leaves)
+        (argument,) = operands
         if isinstance(argument, Value):
             return FUNCTIONS[name](argument)
         return _numbers_only(UNARY_OPS[name], argument)

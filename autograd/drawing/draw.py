@@ -1,170 +1,179 @@
 """Drawing a Value's expression graph with Graphviz.
 
-:func:`draw_graph` turns the graph behind a Value into a :class:`graphviz.Digraph`,
+[draw_graph][autograd.drawing.draw.draw_graph] turns the graph behind a Value
+into a [ValueGraph][autograd.drawing.run.ValueGraph] (a ``graphviz.Digraph``),
 in the style micrograd made familiar: every Value is a box showing its label,
-``data`` and ``grad``; every op is a small oval between a computed Value and the
-Values it was computed from. For ``L = (a * b + a).tanh()``::
+``data`` and ``grad``; every op is a small oval between a computed Value and
+the Values it was computed from. For ``L = (a * b + a).tanh()``::
 
-    [a | data 2 | grad ..] --> (*) --> [data -6 | grad ..] --> (+) --> [data -4 | ..] --> (tanh) --> [L]
-    [b | data -3 | grad ..] -/                           a ---/
+    [a] --> (*) --> [data -6] --> (+) --> [data -4] --> (tanh) --> [data -0.9993]
+    [b] -/                       /
+    [a] ------------------------'
 
 Reading right to left is reading backward: the grad in each box is
 d(root)/d(that box): over every path from the box to the root, the product of
 the local derivatives along the path, summed.
 
-The drawing is built in small steps that later features extend:
+The drawing is built in steps:
 
-* :func:`walk_graph` numbers the Values in topological order (inputs first) and
-  lists, for each, the ids of its inputs. Ids come from that order, never from
-  ``id()``, so the same graph always gives byte-identical DOT source.
-* :func:`value_node_style`, :func:`op_node_style` and :func:`edge_style` choose the
-  Graphviz attributes of one node or edge.
-* :func:`draw_graph` puts the pieces together; :func:`render_svg` and
-  :mod:`autograd.drawing.display` (Jupyter) run Graphviz's ``dot`` on the result.
+* [autograd.drawing.layout][] numbers the Values
+  ([walk_graph][autograd.drawing.layout.walk_graph]) and plans the arrows
+  ([plan_arrows][autograd.drawing.layout.plan_arrows]): one arrow per input of
+  an op, and dashed copies of a shared leaf next to far users, so that ``dot``
+  stays fast; it also picks the direction that fits a screen
+  ([choose_rankdir][autograd.drawing.layout.choose_rankdir]).
+* ``value_node_style``, ``op_node_style`` and ``edge_style`` choose the
+  Graphviz attributes of one box, oval or arrow. Every text a user chose
+  (labels, group names, op names) goes through ``label_text`` (printable,
+  at most ``MAX_LABEL_CHARS`` characters) and is escaped for HTML-like labels.
+* [draw_graph][autograd.drawing.draw.draw_graph] puts the pieces together;
+  [autograd.drawing.run][] runs ``dot`` on the result, always under a time limit.
+
+SVG ids and classes, for styling and for the replay's script (Graphviz puts
+``node`` or ``edge`` first in every class list)::
+
+    value box       id="v3"          class="node value of_v3"     (+ leaf or constant, + active)
+    copy of a leaf  id="v0_for_op5"  class="node value of_v0 leaf copy"
+    op oval         id="op3"         class="node op"              (+ active)
+    input arrow     id="e3_0"        class="edge input into_op3"  (argument 0 of op3; + active)
+    result arrow    id="e3"          class="edge output"          (op3 -> v3; + active)
+
+The ``<title>`` of each group is its DOT name (``v3``, ``op3``, ``v0_for_op5``,
+``v1->op3``). A box with a tooltip (a copy, or a shortened name) has its
+shapes and texts one level down, inside a link (``<g id="a_v3"><a ...>``).
+
+A box's ``<text>`` pieces come in order: its name (if shown), ``data ...``, ``grad ...``.
 """
 
 from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 import graphviz
 
-from autograd.engine import gradients, local_derivatives, topological_order
+from autograd.drawing.layout import (
+    DEFAULT_MAX_NODES,
+    HIDDEN_NODE_BUDGET,
+    Arrow,
+    GraphNode,
+    GraphTooLargeError,
+    choose_rankdir,
+    drawing_ranks,
+    hidden_nodes,
+    layout_limits,
+    plan_arrows,
+    walk_graph,
+)
+from autograd.drawing.run import (
+    DEFAULT_TIMEOUT,
+    INSTALL_GRAPHVIZ,
+    GraphvizError,
+    GraphvizFailedError,
+    GraphvizNotFoundError,
+    GraphvizTimeoutError,
+    ValueGraph,
+    check_timeout,
+)
+from autograd.engine import gradients, local_derivatives
 from autograd.teaching.mistakes import warn_if_no_gradients, warn_if_too_big_to_read
-from autograd.teaching.naming import derivative_text, format_number, local_formula, node_names
+from autograd.teaching.naming import (
+    derivative_text,
+    format_number,
+    local_formula,
+    node_names,
+    printable,
+    short_names,
+)
 from autograd.value import Value
 
 __all__ = [
     "DEFAULT_MAX_NODES",
+    "DEFAULT_TIMEOUT",
     "INSTALL_GRAPHVIZ",
+    "MAX_LABEL_CHARS",
     "RANKDIRS",
     "GraphNode",
     "GraphTooLargeError",
+    "GraphvizError",
+    "GraphvizFailedError",
     "GraphvizNotFoundError",
+    "GraphvizTimeoutError",
     "ValueGraph",
     "draw_graph",
     "edge_style",
     "format_number",
+    "label_text",
     "op_node_style",
     "render_svg",
     "value_node_style",
     "walk_graph",
 ]
 
-DEFAULT_MAX_NODES = 500
-"""Most Values :func:`draw_graph` draws unless told otherwise. Past a few hundred
-boxes a picture is unreadable and ``dot``'s layout takes seconds to minutes."""
-
 RANKDIRS = ("LR", "RL", "TB", "BT")
 """Graphviz layout directions: left to right, right to left, top to bottom, bottom to top."""
 
-INSTALL_GRAPHVIZ = (
-    "install Graphviz: apt-get install graphviz / brew install graphviz / "
-    "conda install graphviz / https://graphviz.org/download/"
-)
+AUTO = "auto"
+"""``rankdir="auto"`` (the default): LR or TB, whichever suits the graph's shape
+(see [choose_rankdir][autograd.drawing.layout.choose_rankdir])."""
+
+MAX_LABEL_CHARS = 40
+"""Longer labels are cut, with an ellipsis, before they reach ``dot``: a box
+40 characters wide is already wider than most drawings."""
+
+MAX_ARROW_TEXT_CHARS = 60
+"""Longest text on an arrow; the names inside it are cut to ``MAX_NAME_IN_TEXT`` first."""
+
+MAX_NAME_IN_TEXT = 16
+
+MAX_OP_CHARS = 12  # an op oval's text (ops you define yourself may have long names)
 
 # Constants (the 2 in ``2 * x``) are drawn in grey so the variables stand out.
 _CONSTANT_COLOR = "gray55"
 
 
-class GraphTooLargeError(ValueError):
-    """The graph has more Values than ``max_nodes`` allows."""
-
-    def __init__(self, node_count: int, max_nodes: int) -> None:
-        self.node_count = node_count
-        self.max_nodes = max_nodes
-        super().__init__(
-            f"the graph has {node_count} values, more than max_nodes={max_nodes}: a picture that "
-            f"large is unreadable and slow to lay out. Draw a smaller part of the expression, or "
-            f"pass max_nodes={node_count} (or max_nodes=None) to draw it anyway"
-        )
-
-
-class GraphvizNotFoundError(graphviz.ExecutableNotFound):
-    """Graphviz's ``dot`` program is not installed (or not on PATH).
-
-    A subclass of :class:`graphviz.ExecutableNotFound` (itself a RuntimeError),
-    so code written against the graphviz package still catches it.
-    """
-
-    def __init__(self, message: str) -> None:
-        # graphviz.ExecutableNotFound formats its own message from a command
-        # line; skip that and keep ours, which says how to install Graphviz.
-        RuntimeError.__init__(self, message)
-
-
-@contextmanager
-def _explain_missing_graphviz() -> Iterator[None]:
-    try:
-        yield
-    except GraphvizNotFoundError:
-        raise  # already explained
-    except graphviz.ExecutableNotFound as error:
-        raise GraphvizNotFoundError(
-            f"Graphviz's `dot` program was not found on PATH, so the graph cannot be rendered; "
-            f"{INSTALL_GRAPHVIZ} (the DOT source is still available as .source)"
-        ) from error
-
-
-class ValueGraph(graphviz.Digraph):
-    """A :class:`graphviz.Digraph` whose rendering says how to install Graphviz if ``dot`` is missing.
-
-    Everything else is the graphviz package's own: ``.source`` (DOT text),
-    ``.pipe(format="svg")``, ``.render("L", format="svg")``, ``.view()``, and
-    inline display in Jupyter.
-    """
-
-    def __repr__(self) -> str:
-        nodes = self.source.count("shape=plain")
-        return f"<ValueGraph: {nodes} values; .source for DOT, .render(...) or .pipe(...) to draw>"
-
-    def pipe(self, *args: Any, **kwargs: Any) -> Any:
-        with _explain_missing_graphviz():
-            return super().pipe(*args, **kwargs)
-
-    def render(self, *args: Any, **kwargs: Any) -> str:
-        # view() and the graphviz package's own Jupyter display call render/pipe.
-        with _explain_missing_graphviz():
-            return super().render(*args, **kwargs)
-
-
 # ----------------------------------------------------------------------------
-# The structure: which boxes and arrows there are
+# Text that reaches dot: printable, short, escaped
 # ----------------------------------------------------------------------------
 
 
-class GraphNode(NamedTuple):
-    """One Value as drawn: its node id, the Value, and its inputs' node ids in argument order.
+def label_text(text: str, limit: int = MAX_LABEL_CHARS) -> str:
+    """``text`` as a drawing shows it: ``printable``, at most ``limit`` characters.
 
-    An input used twice (``a * a``) appears twice in ``input_ids``: one arrow per use.
+    ``"a\\nb"`` becomes ``a\\nb`` (a backslash and an n, as Python writes it),
+    and a long label ends in ``…``. Escaping for where it goes (an HTML-like
+    label, a DOT string) comes after this.
     """
-
-    id: str
-    value: Value
-    input_ids: tuple[str, ...]
-
-    @property
-    def op_id(self) -> str:
-        """Id of the op node between this Value and its inputs (only drawn if it has inputs)."""
-        return f"op{self.id[1:]}"
+    shown = printable(text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
-def walk_graph(root: Value, *, max_nodes: int | None = DEFAULT_MAX_NODES) -> list[GraphNode]:
-    """Every Value that ``root`` depends on, inputs first, numbered ``v0, v1, ...`` in that order.
+def html_text(text: str, limit: int = MAX_LABEL_CHARS) -> str:
+    """``text`` ready for a Graphviz HTML-like label: shortened (``label_text``), then escaped."""
+    return _escape_html(label_text(text, limit))
 
-    Raises :class:`GraphTooLargeError` when there are more than ``max_nodes``
-    Values (``None``: no limit). The count comes from the iterative topological
-    sort alone, so even a graph of millions of nodes is refused promptly.
+
+def _escape_html(text: str) -> str:
+    """``<&>"'`` as HTML entities, and backslashes doubled.
+
+    Graphviz reads ``\\N`` in a label as the node's name (``\\G`` the graph's...),
+    even in an HTML-like label and even written ``&#92;N``; a doubled backslash
+    is one backslash.
     """
-    order = topological_order(root)
-    if max_nodes is not None and len(order) > max_nodes:
-        raise GraphTooLargeError(len(order), max_nodes)
-    ids = {value: f"v{index}" for index, value in enumerate(order)}
-    return [GraphNode(ids[value], value, tuple(ids[child] for child in value.children)) for value in order]
+    return html.escape(text).replace("\\", "\\\\")
+
+
+def _tooltip(text: str) -> str:
+    """``text`` as a DOT tooltip: Graphviz reads a tooltip's backslashes twice (``\\\\N`` is still
+    the node's name there), so each becomes four; the graphviz package escapes the quotes."""
+    return graphviz.nohtml(text.replace("\\", "\\" * 4))
+
+
+def _html_label(content: str) -> str:
+    """Mark ``content`` as an HTML-like label (the graphviz package then does no quoting)."""
+    return f"<{content}>"
 
 
 # ----------------------------------------------------------------------------
@@ -179,6 +188,26 @@ POSITIVE_COLOR = "#1565c0"  # gradient flowing back is positive: blue
 NEGATIVE_COLOR = "#c62828"  # negative: red
 ZERO_COLOR = "gray60"
 
+VALUE_FONT_SIZE = 12
+OP_FONT_SIZE = 11
+ARROW_FONT_SIZE = 9
+
+
+def value_cells(
+    value: Value,
+    *,
+    show_grad: bool = True,
+    digits: int = 4,
+    grad: float | None = None,
+    name: str | None = None,
+) -> list[str]:
+    """The text of each row of a Value's box, unescaped: its name (if any), ``data 2``, ``grad -3``."""
+    cells = [label_text(name)] if name else []
+    cells.append(f"data {format_number(value.data, digits)}")
+    if show_grad:
+        cells.append(f"grad {format_number(value.grad if grad is None else grad, digits)}")
+    return cells
+
 
 def value_node_style(
     value: Value,
@@ -188,77 +217,79 @@ def value_node_style(
     grad: float | None = None,
     name: str | None = None,
     active: bool = False,
+    node_id: str = "",
+    copy_of: str | None = None,
 ) -> dict[str, str]:
-    """Graphviz attributes of the box for one Value: ``label | data 2 | grad -3``.
+    """Graphviz attributes of the box for one Value: its name, ``data 2`` and ``grad -3``, stacked.
 
-    The box is an HTML-like table (one cell per field), so user labels need
-    only HTML escaping, not DOT record escaping. Variables' labels are bold;
-    constants are grey. ``grad`` overrides the Value's own ``.grad`` (a replay
-    shows the gradient as it was at one step); ``name`` is shown when the Value
-    has no label (the ``t3`` that explanations and edge labels refer to);
-    ``active`` fills the box (the node a backward replay is at).
+    The box is an HTML-like table, one row per field: stacked rows keep boxes
+    narrow, so more of them fit across a screen. The top row is ``name`` if
+    given (the short name of a parameter in a cluster, or the ``t3`` that
+    explanations and arrow texts refer to, in italics), else the Value's label
+    (bold for a variable); constants have no top row, their data says it all.
+    User text needs only HTML escaping here (``html_text``).
+
+    ``grad`` overrides the Value's own ``.grad`` (a replay shows the gradient
+    as it was at one step); ``active`` fills the box (the node a backward
+    replay is at). ``node_id`` sets the SVG id and classes (see the module
+    doc); a ``copy_of`` box is dashed: the same Value, drawn again near a far user.
     """
-    cells = []
-    if value.label:
-        text = html.escape(value.label)
-        cells.append(f"<B>{text}</B>" if value.is_leaf and value.op != "const" else text)
-    elif name is not None and value.op != "const":
-        cells.append(f"<I>{html.escape(name)}</I>")
-    cells.append(f"data {format_number(value.data, digits)}")
-    if show_grad:
-        cells.append(f"grad {format_number(value.grad if grad is None else grad, digits)}")
-    row = "".join(f"<TD>{cell}</TD>" for cell in cells)
+    if value.op == "const":
+        name = None
+    elif name is None:
+        name = value.label or None
+    rows = [
+        _escape_html(cell)
+        for cell in value_cells(value, show_grad=show_grad, digits=digits, grad=grad, name=name)
+    ]
+    if name and not value.label:
+        rows[0] = f"<I>{rows[0]}</I>"  # a name the drawing made up
+    elif name and value.is_leaf:
+        rows[0] = f"<B>{rows[0]}</B>"  # a variable
+    body = "<HR/>".join(f"<TR><TD>{row}</TD></TR>" for row in rows)
     fill = f' BGCOLOR="{ACTIVE_FILL}"' if active else ""
-    table = f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4"{fill}><TR>{row}</TR></TABLE>'
-    style = {"shape": "plain", "label": f"<{table}>"}
+    dashed = ' STYLE="dashed"' if copy_of is not None else ""
+    table = f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2"{fill}{dashed}>{body}</TABLE>'
+    style = {"shape": "plain", "label": _html_label(table), "fontsize": str(VALUE_FONT_SIZE)}
+    if node_id:
+        style["id"] = node_id
+    classes = ["value", f"of_{copy_of or node_id}"] if node_id else ["value"]
     if value.op == "const":
         style.update(color=_CONSTANT_COLOR, fontcolor=_CONSTANT_COLOR)
+        classes.append("constant")
+    elif value.is_leaf:
+        classes.append("leaf")
+    if copy_of is not None:
+        classes.append("copy")
+        style["tooltip"] = _tooltip(f"the same value as {copy_of}, drawn again next to the op that uses it")
+    elif value.label and name != value.label:
+        style["tooltip"] = _tooltip(label_text(value.label, 200))  # the full name of a short one
     if active:
-        style["class"] = "active"
+        classes.append("active")
+    style["class"] = " ".join(classes)
     return style
 
 
-def op_node_style(value: Value, *, active: bool = False) -> dict[str, str]:
+def op_node_style(value: Value, *, active: bool = False, node_id: str = "") -> dict[str, str]:
     """Graphviz attributes of the oval naming the op that computed ``value`` (``*``, ``tanh``, ``**2``).
 
-    ``ordering="in"`` keeps the incoming arrows in argument order (x above y),
-    which matters for ``-``, ``/`` and ``**``.
+    ``ordering="in"`` asks for the incoming arrows in argument order (x before
+    y), which matters for ``-``, ``/`` and ``**``. ``node_id`` sets the SVG id.
     """
-    style = {"label": graphviz.nohtml(value.op), "shape": "ellipse", "ordering": "in"}
+    style = {
+        "label": _html_label(html_text(value.op, MAX_OP_CHARS)),
+        "shape": "ellipse",
+        "ordering": "in",
+        "fontsize": str(OP_FONT_SIZE),
+        "width": "0.3",
+        "height": "0.3",
+        "margin": "0.04,0.02",
+        "class": "op",
+    }
+    if node_id:
+        style["id"] = node_id
     if active:
-        style.update({"style": "filled", "fillcolor": ACTIVE_FILL, "class": "active"})
-    return style
-
-
-def edge_style(
-    source: Value,
-    target: Value,
-    position: int,
-    *,
-    annotation: EdgeAnnotation | None = None,
-    active: bool = False,
-) -> dict[str, str]:
-    """Graphviz attributes of the arrow from input number ``position`` of ``target`` (``source``).
-
-    With an ``annotation`` (``draw_graph(edge_grads=True)``) the arrow is
-    labelled with its local derivative, coloured by the sign of the gradient
-    it carries back (blue positive, red negative, grey zero) and drawn thicker
-    the larger that gradient is. ``active`` marks the arrows of the step a
-    backward replay is at.
-    """
-    style: dict[str, str] = {}
-    if annotation is not None:
-        flow = annotation.gradient
-        color = POSITIVE_COLOR if flow > 0 else NEGATIVE_COLOR if flow < 0 else ZERO_COLOR
-        style.update(
-            label=graphviz.nohtml(annotation.text),
-            color=color,
-            fontcolor=color,
-            fontsize="10",
-            penwidth=f"{1 + 3 * annotation.share:.2f}",
-        )
-    if active:
-        style.update(color=ACTIVE_EDGE, penwidth="3", **{"class": "active"})
+        style.update({"style": "filled", "fillcolor": ACTIVE_FILL, "class": "op active"})
     return style
 
 
@@ -270,28 +301,115 @@ class EdgeAnnotation(NamedTuple):
     share: float  # |gradient| relative to the largest in the graph, in [0, 1]
 
 
+def edge_style(
+    source: Value,
+    target: Value,
+    position: int,
+    *,
+    annotation: EdgeAnnotation | None = None,
+    active: bool = False,
+    uses: int = 1,
+    text_attribute: str = "label",
+) -> dict[str, str]:
+    """Graphviz attributes of the arrow from input number ``position`` of ``target`` (``source``).
+
+    ``uses`` > 1: the op uses this input several times (``a * a``), and its one
+    arrow says ``×2``. With an ``annotation`` (``draw_graph(edge_grads=True)``)
+    the arrow shows its local derivative, is coloured by the sign of the
+    gradient it carries back (blue positive, red negative, grey zero) and is
+    drawn thicker the larger that gradient is. ``active`` marks the arrows of
+    the step a backward replay is at.
+
+    The text goes in ``text_attribute``: ``"label"`` makes room for it in the
+    layout; ``"xlabel"`` is placed afterwards, which costs ``dot`` nothing
+    (see ``autograd.drawing.layout.hidden_nodes``).
+    """
+    style: dict[str, str] = {}
+    texts = [f"×{uses}"] if uses > 1 else []
+    if annotation is not None:
+        flow = annotation.gradient
+        color = POSITIVE_COLOR if flow > 0 else NEGATIVE_COLOR if flow < 0 else ZERO_COLOR
+        style.update(color=color, fontcolor=color, penwidth=f"{1 + 3 * annotation.share:.2f}")
+        if annotation.text:
+            texts.append(annotation.text)
+    if texts:
+        style[text_attribute] = _html_label(html_text(": ".join(texts), MAX_ARROW_TEXT_CHARS))
+        style["fontsize"] = str(ARROW_FONT_SIZE)
+    if active:
+        style.update(color=ACTIVE_EDGE, penwidth="3")
+    return style
+
+
 def edge_annotations(
     nodes: list[GraphNode], names: dict[Value, str], grads: Mapping[Value, float], digits: int
 ) -> dict[tuple[str, int], EdgeAnnotation]:
-    """Local derivative and carried gradient of every arrow, keyed by (target id, input position).
+    """Local derivative and carried gradient of every arrow, keyed by (target id, first input position).
 
     ``grads`` maps each computed Value to d root / d (that Value); the arrow
     into its op from input ``i`` carries ``local derivative i * grads[target]``
-    back (0 for a Value missing from ``grads``).
+    back (0 for a Value missing from ``grads``). An input used at several
+    positions has one arrow, whose local derivative is the sum over them
+    (d(a*a)/da = a + a). Arrows from constants carry no text: nothing needs
+    the gradient of a number.
     """
+    short = {value: label_text(name, MAX_NAME_IN_TEXT) for value, name in names.items()}
     raw = {}
     for node in nodes:
         target = node.value
         if not target.children:
             continue
         local = local_derivatives(target)
-        for position, child in enumerate(target.children):
-            formula = local_formula(target, position, names)
-            value = float(local[position])
-            text = f"d{names[target]}/d{names[child]} = {derivative_text(formula, value, digits)}"
-            raw[node.id, position] = (text, value * grads.get(target, 0.0))
+        for child, positions in _positions_by_input(target).items():
+            formulas = [local_formula(target, position, short) for position in positions]
+            value = math.fsum(float(local[position]) for position in positions)
+            text = ""
+            if child.op != "const":
+                formula = _sum_of(formulas)
+                text = f"d{short[target]}/d{short[child]} = {derivative_text(formula, value, digits)}"
+            raw[node.id, positions[0]] = (text, value * grads.get(target, 0.0))
     largest = max((abs(g) for _, g in raw.values()), default=0.0) or 1.0
     return {key: EdgeAnnotation(text, g, abs(g) / largest) for key, (text, g) in raw.items()}
+
+
+def _positions_by_input(target: Value) -> dict[Value, list[int]]:
+    """Each distinct input of ``target`` with the argument positions where it is used."""
+    positions: dict[Value, list[int]] = {}
+    for position, child in enumerate(target.children):
+        positions.setdefault(child, []).append(position)
+    return positions
+
+
+def _sum_of(formulas: list[str]) -> str:
+    """``b`` for one use; ``2 × (x)`` for equal formulas; ``f + g`` otherwise."""
+    if len(formulas) == 1:
+        return formulas[0]
+    if len(set(formulas)) == 1:
+        return (
+            f"{len(formulas)} × {formulas[0]}"
+            if " " not in formulas[0]
+            else f"{len(formulas)} × ({formulas[0]})"
+        )
+    return " + ".join(f"({f})" if " " in f else f for f in formulas)
+
+
+def legend_label() -> str:
+    """The key to the arrows of ``edge_grads=True``, as an HTML-like label (the graph's title)."""
+
+    def swatch(color: str, text: str) -> str:
+        return f'<FONT COLOR="{color}"><B>——</B> {text}</FONT>'
+
+    colours = "   ".join(
+        [swatch(POSITIVE_COLOR, "positive"), swatch(NEGATIVE_COLOR, "negative"), swatch(ZERO_COLOR, "zero")]
+    )
+    rows = [
+        "arrows: the local derivative d out / d in;",
+        "colour: the gradient carried back to the input",
+        colours,
+        "width: the size of that gradient",
+    ]
+    cells = "".join(f'<TR><TD ALIGN="LEFT">{row}</TD></TR>' for row in rows)
+    table = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{cells}</TABLE>'
+    return _html_label(f'<FONT POINT-SIZE="{ARROW_FONT_SIZE + 1}">{table}</FONT>')
 
 
 # ----------------------------------------------------------------------------
@@ -340,9 +458,10 @@ class ClusterBoxes:
         for depth in range(1, len(parts) + 1):
             path = "/".join(parts[:depth])
             if path not in self.boxes:
+                label = graphviz.escape(label_text(parts[depth - 1]))
                 self.boxes[path] = graphviz.Digraph(
                     name=f"cluster_{len(self.boxes)}",
-                    graph_attr={"label": parts[depth - 1], "style": "rounded,dashed", "color": "gray50"},
+                    graph_attr={"label": label, "style": "rounded,dashed", "color": "gray50"},
                 )
         return self.boxes[group]
 
@@ -362,7 +481,7 @@ def _parameter_groups(clusters: Any) -> Mapping[str, Iterable[Value]]:
             "clusters must map group names to their parameter Values, or be a module with "
             f"parameter_groups(); got {type(clusters).__name__}"
         )
-    return clusters
+    return {str(group): list(params) for group, params in clusters.items()}
 
 
 # ----------------------------------------------------------------------------
@@ -373,7 +492,7 @@ def _parameter_groups(clusters: Any) -> Mapping[str, Iterable[Value]]:
 def draw_graph(
     root: Value,
     *,
-    rankdir: str = "LR",
+    rankdir: str = AUTO,
     show_grad: bool = True,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     digits: int = 4,
@@ -381,42 +500,49 @@ def draw_graph(
     clusters: Any = None,
     highlight: Value | None = None,
     grads: Mapping[Value, float] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
     **graph_attrs: str | float,
 ) -> ValueGraph:
     """The expression graph that ``root`` was computed from, as a Graphviz Digraph.
 
     Args:
         root: the Value to draw, usually a loss after ``backward()``.
-        rankdir: layout direction, one of ``"LR"`` (default), ``"RL"``, ``"TB"``, ``"BT"``.
-        show_grad: show each Value's ``grad`` beside its ``data``.
+        rankdir: layout direction: ``"auto"`` (default) picks left to right or
+            top to bottom, whichever fits a screen better (a long chain goes
+            down the page); or one of ``"LR"``, ``"RL"``, ``"TB"``, ``"BT"``.
+        show_grad: show each Value's ``grad`` below its ``data``.
         max_nodes: most Values to draw (``None``: no limit); a larger graph raises
-            :class:`GraphTooLargeError` (a ValueError) saying how large it is.
+            [GraphTooLargeError][autograd.drawing.layout.GraphTooLargeError]
+            (a ValueError) saying how large it is.
         digits: significant digits of the numbers shown.
-        edge_grads: label every arrow with its local derivative (``d t0/d a = b = -3``),
+        edge_grads: label every arrow with its local derivative (``dt0/da = b = -3``),
             colour it by the sign of the gradient it carries back (blue +, red -)
-            and draw it thicker the larger that gradient. That gradient is
-            computed from ``root`` (by :func:`autograd.gradients`, or taken
-            from ``grads``), not read from ``.grad``, so the arrows are right
-            even before backward has run. Unlabelled computed
-            Values then show the names (``t0``) the labels refer to (so they do
-            with ``highlight``).
+            and draw it thicker the larger that gradient; a legend says so. That
+            gradient is computed from ``root`` (by [gradients][autograd.engine.gradients],
+            or taken from ``grads``), not read from ``.grad``, so the arrows are
+            right even before backward has run. Unlabelled computed Values then
+            show the names (``t0``) the labels refer to (so they do with ``highlight``).
         clusters: draw a box around each group of nodes: a mapping of group name
             to its parameter Values, or an ``nn`` module (its ``parameter_groups()``).
-            A ``/`` in a group name nests boxes (``"layer 0/neuron 1"``).
+            A ``/`` in a group name nests boxes (``"layer 0/neuron 1"``). Inside a
+            box, parameters show short names (``w0`` for ``layers.0.neurons.4.w.0``).
         highlight: a Value to mark as active, with its op and input arrows
-            (used by :func:`autograd.drawing.player.step_frames`).
+            (a step of a backward replay).
         grads: gradients to show instead of the Values' own ``.grad`` (a Value
             missing from it shows 0); with ``edge_grads``, also the gradients
             the arrows carry.
+        timeout: seconds Graphviz's ``dot`` may take when the graph is rendered
+            (``.pipe``, ``.render``, Jupyter); past it,
+            [GraphvizTimeoutError][autograd.drawing.run.GraphvizTimeoutError].
         **graph_attrs: extra Graphviz graph attributes, e.g. ``dpi="150"``, ``bgcolor="white"``.
 
     Returns:
-        A :class:`ValueGraph` (a ``graphviz.Digraph``): ``.source`` is the DOT text,
-        ``.render("L", format="svg")`` writes ``L.svg``, ``.pipe(format="svg")``
-        returns the SVG bytes; in Jupyter it displays itself.
+        A [ValueGraph][autograd.drawing.run.ValueGraph] (a ``graphviz.Digraph``):
+        ``.source`` is the DOT text, ``.render("L", format="svg")`` writes ``L.svg``,
+        ``.pipe(format="svg")`` returns the SVG bytes; in Jupyter it displays itself.
 
-    Warns (:class:`autograd.TeachingWarning`) when every gradient shown is 0
-    (backward has not run) or the graph is too big to read.
+    Warns ([TeachingWarning][autograd.teaching.mistakes.TeachingWarning]) when
+    every gradient shown is 0 (backward has not run) or the graph is too big to read.
 
     >>> from autograd import Value
     >>> a = Value(2.0, label="a")
@@ -424,55 +550,175 @@ def draw_graph(
     3
     """
     _check_arguments(root, rankdir, show_grad, max_nodes, digits)
-    attributes = {"rankdir": rankdir, **_as_dot_attributes(graph_attrs)}
+    check_timeout(timeout)
+    extra_attributes = _as_dot_attributes(graph_attrs)
     nodes = walk_graph(root, max_nodes=max_nodes)
     order = [node.value for node in nodes]
-    shown_grads: Mapping[Value, float] = grads if grads is not None else {}
     if show_grad and grads is None:
         warn_if_no_gradients(order)
     warn_if_too_big_to_read(len(order))
-    names = node_names(order) if edge_grads or highlight is not None else {}
+    groups = _parameter_groups(clusters) if clusters is not None else {}
+    names = {**node_names(order), **short_names(groups)}  # what formulas and arrow texts call each value
+    # a box's top row: its label (short in a cluster), and t0, t1... when arrow texts refer to them
+    shown = {v: n for v, n in names.items() if v.label or edge_grads or highlight is not None}
     annotations = {}
     if edge_grads:
         flowing = grads if grads is not None else dict(zip(order, gradients(root, order)))
         annotations = edge_annotations(nodes, names, flowing, digits)
-    owner = cluster_members(order, _parameter_groups(clusters)) if clusters is not None else {}
+    arrows = plan_arrows(nodes)
+    ranks = drawing_ranks(nodes, arrows)
+    labelled = any(a.text for a in annotations.values()) or any(len(a.positions) > 1 for a in arrows)
+    # a label gets room in the layout but costs dot a hidden node; past the budget, xlabels
+    over_budget = hidden_nodes(ranks, arrows, labelled) > HIDDEN_NODE_BUDGET
+    box = _BoxMaker(show_grad, digits, grads, highlight, shown)
 
-    graph = ValueGraph(graph_attr=attributes)
-    boxes = ClusterBoxes(graph)
-    for node in nodes:
-        value, active = node.value, node.value is highlight
-        box = boxes.get(owner.get(value))
-        box.node(
-            node.id,
-            **value_node_style(
-                value,
-                show_grad=show_grad,
-                digits=digits,
-                grad=shown_grads.get(value, 0.0 if grads is not None else None),
-                name=names.get(value),
-                active=active,
-            ),
-        )
-        if node.input_ids:
-            box.node(node.op_id, **op_node_style(value, active=active))
-            for position, (input_id, child) in enumerate(zip(node.input_ids, value.children)):
-                style = edge_style(
-                    child, value, position, annotation=annotations.get((node.id, position)), active=active
-                )
-                graph.edge(input_id, node.op_id, **style)
-            graph.edge(node.op_id, node.id)
-    boxes.close()
+    if rankdir == AUTO:
+        texts = {a.id: annotations[a.target.id, a.positions[0]].text for a in arrows} if annotations else {}
+        rankdir = _auto_direction(nodes, arrows, ranks, box, texts)
+    attributes = {"rankdir": rankdir, "nodesep": "0.2", "ranksep": "0.35", "newrank": "true"}
+    attributes.update(layout_limits(hidden_nodes(ranks, arrows, labelled and not over_budget), len(ranks)))
+    if edge_grads:
+        attributes.update(label=legend_label(), labelloc="t", labeljust="l")
+    graph = ValueGraph(graph_attr={**attributes, **extra_attributes})
+    graph.value_count, graph.timeout = len(nodes), timeout
+    owner = cluster_members(order, groups) if groups else {}
+    _add_boxes_and_arrows(graph, nodes, arrows, box, owner, annotations, "xlabel" if over_budget else "label")
     return graph
 
 
-def render_svg(root: Value, **options: Any) -> str:
-    """The drawing of ``root``'s graph as SVG text (runs Graphviz's ``dot``).
+class _BoxMaker(NamedTuple):
+    """What every box of one drawing shares: the options of ``draw_graph`` that shape a box."""
 
-    ``options`` are those of :func:`draw_graph`. Raises :class:`GraphvizNotFoundError`
-    (with install instructions) when ``dot`` is missing.
+    show_grad: bool
+    digits: int
+    grads: Mapping[Value, float] | None
+    highlight: Value | None
+    names: Mapping[Value, str]  # the top row of each box that has one
+
+    def style(self, value: Value, node_id: str, copy_of: str | None = None) -> dict[str, str]:
+        """The box of ``value`` (see ``value_node_style``); a copy is never the active one."""
+        return value_node_style(
+            value,
+            show_grad=self.show_grad,
+            digits=self.digits,
+            grad=None if self.grads is None else self.grads.get(value, 0.0),
+            name=self.names.get(value),
+            active=value is self.highlight and copy_of is None,
+            node_id=node_id,
+            copy_of=copy_of,
+        )
+
+    def cells(self, value: Value) -> list[str]:
+        """The rows of the box of ``value`` (for estimating its size)."""
+        name = None if value.op == "const" else self.names.get(value)
+        return value_cells(value, show_grad=self.show_grad, digits=self.digits, name=name)
+
+
+def _add_boxes_and_arrows(
+    graph: ValueGraph,
+    nodes: list[GraphNode],
+    arrows: list[Arrow],
+    box: _BoxMaker,
+    owner: Mapping[Value, str],
+    annotations: Mapping[tuple[str, int], EdgeAnnotation],
+    text_attribute: str,
+) -> None:
+    """Every box and oval (each in its cluster), then the arrows into each op and out of it."""
+    boxes = ClusterBoxes(graph)
+    by_id = {node.id: node for node in nodes}
+    for node in nodes:
+        cluster = boxes.get(owner.get(node.value))
+        cluster.node(node.id, **box.style(node.value, node.id))
+        if node.input_ids:
+            is_active = node.value is box.highlight
+            cluster.node(node.op_id, **op_node_style(node.value, active=is_active, node_id=node.op_id))
+    for into_one_op in _by_target(arrows):
+        for arrow in into_one_op:
+            if arrow.is_copy:  # the copy goes where the leaf itself goes (a parameter: in its cluster)
+                leaf = by_id[arrow.input_id].value
+                boxes.get(owner.get(leaf)).node(arrow.tail, **box.style(leaf, arrow.tail, arrow.input_id))
+            _draw_arrow(graph, arrow, annotations, box.highlight, text_attribute)
+        target = into_one_op[0].target
+        output_class = "output active" if target.value is box.highlight else "output"
+        graph.edge(target.op_id, target.id, id=f"e{target.id[1:]}", **{"class": output_class})
+    boxes.close()
+
+
+def _by_target(arrows: list[Arrow]) -> list[list[Arrow]]:
+    """The arrows grouped by the op they lead to, in drawing order."""
+    groups: dict[str, list[Arrow]] = {}
+    for arrow in arrows:
+        groups.setdefault(arrow.target.id, []).append(arrow)
+    return list(groups.values())
+
+
+def _draw_arrow(
+    graph: graphviz.Digraph,
+    arrow: Arrow,
+    annotations: Mapping[tuple[str, int], EdgeAnnotation],
+    highlight: Value | None,
+    text_attribute: str,
+) -> None:
+    target = arrow.target.value
+    active = target is highlight
+    position = arrow.positions[0]
+    style = edge_style(
+        target.children[position],
+        target,
+        position,
+        annotation=annotations.get((arrow.target.id, position)),
+        active=active,
+        uses=len(arrow.positions),
+        text_attribute=text_attribute,
+    )
+    style["class"] = f"input into_{arrow.target.op_id}" + (" active" if active else "")
+    graph.edge(arrow.tail, arrow.target.op_id, id=arrow.id, **style)
+
+
+# Rough sizes in points, for choosing a direction only (dot measures the real ones).
+_CHAR_PT = {VALUE_FONT_SIZE: 6.6, OP_FONT_SIZE: 6.0, ARROW_FONT_SIZE: 5.0}
+_ROW_PT = 17.0  # one row of a value box
+_OP_PT = (24.0, 22.0)  # smallest op oval, width and height
+
+
+def _auto_direction(
+    nodes: list[GraphNode],
+    arrows: list[Arrow],
+    ranks: Mapping[str, int],
+    box: _BoxMaker,
+    arrow_texts: Mapping[str, str],
+) -> str:
+    """The direction ``choose_rankdir`` picks, from the ranks and rough sizes of all that is drawn."""
+    sizes: dict[str, tuple[float, float]] = {}
+    for node in nodes:
+        cells = box.cells(node.value)
+        sizes[node.id] = (max(map(len, cells)) * _CHAR_PT[VALUE_FONT_SIZE] + 8, len(cells) * _ROW_PT + 4)
+        if node.input_ids:
+            op = label_text(node.value.op, MAX_OP_CHARS)
+            sizes[node.op_id] = (max(_OP_PT[0], len(op) * _CHAR_PT[OP_FONT_SIZE] + 10), _OP_PT[1])
+    placed: dict[str, float] = dict(ranks)
+    for arrow in arrows:
+        sizes[arrow.tail] = sizes[arrow.input_id]
+        text = arrow_texts.get(arrow.id)
+        if text:  # dot puts an arrow's label in a rank of its own, between the arrow's ends
+            placed[arrow.id] = ranks[arrow.target.op_id] + 0.5
+            shown = min(len(text), MAX_ARROW_TEXT_CHARS)
+            sizes[arrow.id] = (shown * _CHAR_PT[ARROW_FONT_SIZE], 12.0)
+    return choose_rankdir(placed, sizes)
+
+
+def render_svg(root: Value, **options: Any) -> str:
+    """The drawing of ``root``'s graph as SVG text (runs Graphviz's ``dot``, under a time limit).
+
+    ``options`` are those of [draw_graph][autograd.drawing.draw.draw_graph]
+    (``timeout=`` included). Raises
+    [GraphvizNotFoundError][autograd.drawing.run.GraphvizNotFoundError] (with
+    install instructions) when ``dot`` is missing and
+    [GraphvizTimeoutError][autograd.drawing.run.GraphvizTimeoutError] when it
+    takes too long.
     """
-    return draw_graph(root, **options).pipe(format="svg", encoding="utf-8")
+    svg: str = draw_graph(root, **options).pipe(format="svg", encoding="utf-8")
+    return svg
 
 
 # ----------------------------------------------------------------------------
@@ -483,8 +729,8 @@ def render_svg(root: Value, **options: Any) -> str:
 def _check_arguments(root: Any, rankdir: Any, show_grad: Any, max_nodes: Any, digits: Any) -> None:
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph needs a Value, got {type(root).__name__}: {root!r}")
-    if rankdir not in RANKDIRS:
-        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+    if rankdir != AUTO and rankdir not in RANKDIRS:
+        raise ValueError(f"rankdir must be one of {AUTO}, {', '.join(RANKDIRS)}, got {rankdir!r}")
     if not isinstance(show_grad, bool):
         raise TypeError(f"show_grad must be True or False, got {show_grad!r}")
     if max_nodes is not None and (not _is_int(max_nodes) or max_nodes < 1):

@@ -16,7 +16,14 @@ import math
 from dataclasses import dataclass
 
 from autograd import engine
-from autograd.teaching.naming import derivative_text, format_number, local_formula, node_names
+from autograd.teaching.naming import (
+    derivative_text,
+    format_number,
+    latex_name,
+    local_formula,
+    markdown_code,
+    node_names,
+)
 from autograd.value import Value
 
 
@@ -70,23 +77,24 @@ class Explanation:
         return "\n".join(lines)
 
     def latex(self) -> str:
-        """The sum as one LaTeX equation: one bracket of factors per path."""
+        """The sum as one LaTeX equation: one bracket of factors per path (names escaped for LaTeX)."""
         name = self.names
 
         def factor(e: Edge) -> str:
-            top, bottom = _tex(name[e.node]), _tex(name[e.node._children[e.index]])
+            top, bottom = latex_name(name[e.node]), latex_name(name[e.node._children[e.index]])
             number = format_number(e.local_derivative)
             return rf"\underbrace{{{number}}}_{{\partial {top} / \partial {bottom}}}"
 
         terms = [r" \cdot ".join(factor(e) for e in path.edges) or "1" for path in self.paths]
-        left = rf"\frac{{\partial {_tex(name[self.root])}}}{{\partial {_tex(name[self.x])}}}"
+        left = rf"\frac{{\partial {latex_name(name[self.root])}}}{{\partial {latex_name(name[self.x])}}}"
         right = " + ".join(rf"\left({t}\right)" for t in terms)
         return f"{left} = {right} = {format_number(self.total)}"
 
     def _repr_markdown_(self) -> str:
+        """The equation and a table of paths, for Jupyter; labels are escaped (they are user text)."""
         rows = ["| path | local derivatives | product |", "|---|---|---|"]
         for k, path in enumerate(self.paths, 1):
-            steps = [f"`{derivative_text(e.formula, e.local_derivative)}`" for e in path.edges]
+            steps = [markdown_code(derivative_text(e.formula, e.local_derivative)) for e in path.edges]
             factors = " × ".join(steps) or "1"
             rows.append(f"| {k} | {factors} | {format_number(path.product)} |")
         return f"$${self.latex()}$$\n\n" + "\n".join(rows)
@@ -143,7 +151,3 @@ def _local_derivatives(node: Value) -> tuple[float, ...]:
         return engine.local_derivatives(node)
     except (ArithmeticError, ValueError) as error:
         raise type(error)(engine.describe_failure(node, error)) from error
-
-
-def _tex(name: str) -> str:
-    return name if len(name) == 1 else rf"\mathrm{{{name}}}".replace("_", r"\_")

@@ -25,7 +25,7 @@ def warn_if_backward_again(root: Value) -> None:
     A root's grad is non-zero only after backward ran through it. If its
     variables were not zeroed in between, the new gradients are added to the
     old ones, which is what accumulation means but rarely what a learner wants.
-    (Registered as a hook of :func:`autograd.engine.backward`.)
+    (Registered as a hook of [`autograd.engine.backward`][].)
     """
     if not root._children or root.grad == 0.0:
         return

@@ -1,12 +1,13 @@
 """A gradient check for every node of a graph, that names the op whose rule is wrong.
 
-:func:`autograd.gradcheck` says *whether* the gradients of a function are right.
-:func:`check_nodes` says *where* they go wrong: it compares the gradient of the
-output with respect to every node (``node.grad`` after backward) with a finite
-difference made by nudging that node's value and recomputing everything above
-it. Backward visits nodes from the output down, so the first node (in that
-order) whose gradient is off received it from an op whose local derivative is
-wrong; that op is found by checking each consumer's local derivative on its own.
+[gradcheck][autograd.gradcheck.gradcheck] says *whether* the gradients of a
+function are right. [check_nodes][autograd.teaching.nodecheck.check_nodes]
+says *where* they go wrong: it compares the gradient of the output with respect
+to every node (``node.grad`` after backward) with a finite difference made by
+nudging that node's value and recomputing everything above it. Backward visits
+nodes from the output down, so the first node (in that order) whose gradient
+is off received it from an op whose local derivative is wrong; that op is
+found by checking each consumer's local derivative on its own.
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ from dataclasses import dataclass
 from autograd import engine
 from autograd.engine import gradients
 from autograd.gradcheck import central_difference
-from autograd.teaching.naming import format_number, node_expression, node_names
+from autograd.teaching.naming import (
+    format_number,
+    markdown_code,
+    markdown_text,
+    node_expression,
+    node_names,
+)
 from autograd.value import Value
 
 
@@ -80,13 +87,14 @@ class NodeCheckReport:
         return "\n".join([*lines, self.summary()])
 
     def _repr_markdown_(self) -> str:
+        """The table for Jupyter; names and expressions are escaped (labels are user text)."""
         rows = ["| node | computed as | autograd | numeric | ok |", "|---|---|---|---|---|"]
         for r in self.rows:
             rows.append(
-                f"| {r.name} | `{r.expression}` | {format_number(r.autograd)} | "
+                f"| {markdown_text(r.name)} | {markdown_code(r.expression)} | {format_number(r.autograd)} | "
                 f"{format_number(r.numeric)} | {'✓' if r.ok else '✗'} |"
             )
-        return "\n".join(rows) + f"\n\n**{self.summary()}**"
+        return "\n".join(rows) + f"\n\n**{markdown_text(self.summary())}**"
 
 
 def check_nodes(
@@ -94,8 +102,8 @@ def check_nodes(
 ) -> NodeCheckReport:
     """Check d root / d node for every node (rows in backward order); see module doc.
 
-    The gradients come from :func:`autograd.gradients`, so ``.grad`` is left
-    alone. Tolerances as in :func:`autograd.gradcheck`; nodes sitting
+    The gradients come from [autograd.gradients][autograd.engine.gradients], so ``.grad`` is left
+    alone. Tolerances as in [autograd.gradcheck][autograd.gradcheck.gradcheck]; nodes sitting
     exactly on a kink (relu or abs at 0) disagree with any finite difference.
     """
     order = engine.topological_order(root)

@@ -1,8 +1,8 @@
 """Recorded backward: every step of backpropagation written down, to replay and inspect.
 
-``record_backward(root)`` runs backward (:func:`autograd.engine.backward`, the
+``record_backward(root)`` runs backward ([`autograd.engine.backward`][], the
 very same walk, with an observer that writes down each step) and returns a
-:class:`BackwardRecord`:
+[`BackwardRecord`][autograd.teaching.record.BackwardRecord]:
 for every node, in the order backward visited them, the gradient that arrived
 from above (*upstream*), the local derivative to each input, and the
 contribution ``local * upstream`` added to that input's gradient. A node reached
@@ -56,7 +56,8 @@ class BackwardRecord:
     Attributes:
         root: the Value backward started from.
         order: every node of its graph, inputs before outputs (topological order).
-        steps: one :class:`Step` per computed node, in the order backward visited them.
+        steps: one [`Step`][autograd.teaching.record.Step] per computed node, in the order
+            backward visited them.
         names: a short name for every node (its label, or ``t0``, ``t1``, ...).
         leaf_grads_before: what each leaf's ``.grad`` held before this pass
             (leaf gradients accumulate, so a pass adds to them).

@@ -8,6 +8,8 @@ SVG is parsed as XML (see :func:`tests.helpers.read_svg`): Graphviz writes one
 from __future__ import annotations
 
 import math
+import subprocess
+import time
 import xml.etree.ElementTree as ET
 from collections import Counter
 
@@ -17,18 +19,35 @@ from hypothesis import given, settings
 
 from autograd import TeachingWarning, Value, dot, draw_graph, gradients, sum_values
 from autograd.drawing.draw import (
+    MAX_LABEL_CHARS,
     NEGATIVE_COLOR,
     POSITIVE_COLOR,
     ZERO_COLOR,
     GraphTooLargeError,
+    GraphvizError,
+    GraphvizFailedError,
     GraphvizNotFoundError,
+    GraphvizTimeoutError,
     cluster_members,
     render_svg,
     walk_graph,
 )
+from autograd.drawing.run import run_dot
 from autograd.engine import local_derivatives, topological_order
-from autograd.teaching.naming import derivative_text, local_formula, node_names
-from tests.helpers import SVG, chain, dot_edges, edge_groups, every_kind_of_node, issue_example, read_svg
+from autograd.teaching.naming import derivative_text, format_number, local_formula, node_names
+from nn import MLP
+from tests.helpers import (
+    SVG,
+    chain,
+    dot_edges,
+    dot_graph_attributes,
+    edge_groups,
+    every_kind_of_node,
+    html_label_text,
+    issue_example,
+    read_svg,
+    svg_classes,
+)
 from tests.strategies import leaves_of, programs, run
 
 # ----------------------------------------------------------------------------
@@ -65,10 +84,40 @@ def test_boxes_show_label_data_and_grad_with_four_significant_digits():
     assert picture.nodes["v0"][2] == "grad -0.002682"  # what the formula above gives, written out
 
 
-def test_a_value_used_twice_in_one_op_gets_two_arrows():
+def test_svg_ids_and_classes_name_every_box_oval_and_arrow():
+    *_, L = issue_example(run_backward=True)
+    picture = read_svg(draw_graph(L).pipe(format="svg"))
+    # what the replay's script and a page's styles find the parts by (see the draw module's doc)
+    assert picture.ids == {title: title for title in ("v0", "v1", "v2", "v3", "v4", "op2", "op3", "op4")} | {
+        "v0->op2": "e2_0", "v1->op2": "e2_1", "op2->v2": "e2",
+        "v2->op3": "e3_0", "v0->op3": "e3_1", "op3->v3": "e3",
+        "v3->op4": "e4_0", "op4->v4": "e4",
+    }  # fmt: skip
+    assert picture.classes["v0"] == ["value", "of_v0", "leaf"]
+    assert picture.classes["v2"] == ["value", "of_v2"]
+    assert picture.classes["op3"] == ["op"]
+    assert picture.classes["v0->op3"] == ["input", "into_op3"]
+    assert picture.classes["op3->v3"] == ["output"]
+
+
+def test_highlight_marks_the_node_its_op_and_its_arrows_active():
+    _, _, c, L = issue_example(run_backward=True)
+    picture = read_svg(draw_graph(L, highlight=c).pipe(format="svg"))  # c = a * b = v2
+    active = sorted(title for title, classes in picture.classes.items() if "active" in classes)
+    assert active == ["op2", "op2->v2", "v0->op2", "v1->op2", "v2"]
+
+
+def test_a_value_used_twice_in_one_op_gets_one_arrow_marked_x2():
+    # before: two parallel arrows, which dot lays out slowly and which a reader cannot tell apart
     a = Value(3.0, label="a")
-    picture = read_svg(draw_graph(a * a, show_grad=False).pipe(format="svg"))
-    assert picture.edges == Counter({("v0", "op1"): 2, ("op1", "v1"): 1})
+    graph = draw_graph(a * a, show_grad=False)
+    picture = read_svg(graph.pipe(format="svg"))
+    assert picture.edges == Counter({("v0", "op1"): 1, ("op1", "v1"): 1})
+    (into_op, _) = dot_edges(graph.source)
+    assert html_label_text(into_op[2]["label"]) == "×2"
+    three = sum_values([a, a, a, Value(1.0, label="b")])
+    arrows = dot_edges(draw_graph(three, show_grad=False).source)
+    assert [html_label_text(e[2].get("label", "")) for e in arrows] == ["×3", "", ""]
 
 
 def test_many_input_ops_and_powers_are_single_op_nodes():
@@ -94,14 +143,14 @@ def test_constants_are_drawn_in_grey_and_variables_are_not():
     svg = ET.fromstring(draw_graph(x * 2, show_grad=False).pipe(format="svg"))
     fills = {}
     for group in svg.iter(f"{SVG}g"):
-        if group.get("class") == "node":
+        if svg_classes(group)[:1] == ["node"]:
             fills[group.findtext(f"{SVG}title")] = {t.get("fill") for t in group.findall(f"{SVG}text")}
     assert fills["v0"] == {None}  # default black
     (grey,) = fills["v1"]  # the constant 2
     assert grey is not None and grey.startswith("#")
 
 
-def test_rankdir_sets_the_direction_of_the_layout():
+def test_rankdir_sets_the_direction_of_the_layout_when_given():
     *_, L = issue_example(run_backward=True)
     across = read_svg(draw_graph(L).pipe(format="svg")).positions
     down = read_svg(draw_graph(L, rankdir="TB").pipe(format="svg")).positions
@@ -115,11 +164,83 @@ def test_labels_are_escaped_not_interpreted():
     assert picture.nodes["v0"][0] == '<b>&"x"{|}'
 
 
+HOSTILE = [  # (label, what a drawing shows)
+    ("<script>alert(1)</script>", "<script>alert(1)</script>"),
+    ('say "hi"', 'say "hi"'),
+    ("}]; x [label=pwned", "}]; x [label=pwned"),  # would end a DOT attribute list if not escaped
+    ("back\\slash \\N \\l", "back\\slash \\N \\l"),  # DOT escapes: the node's name, a line end
+    ("two\nlines\tand a tab", "two\\nlines\\tand a tab"),  # control characters as Python writes them
+    ("&amp; &#9731;", "&amp; &#9731;"),  # entities: shown as typed, not decoded
+    ("lone \ud800 surrogate", "lone \\ud800 surrogate"),  # cannot even be encoded as UTF-8
+]
+
+
+@pytest.mark.parametrize(("label", "shown"), HOSTILE)
+def test_hostile_labels_show_as_typed_in_boxes_clusters_and_arrows(label, shown):
+    x = Value(0.5, label=label)
+    y = (x * 2).tanh()
+    y.label = label
+    y.backward()
+    svg = draw_graph(y, edge_grads=True, clusters={label: [x]}).pipe(format="svg", encoding="utf-8")
+    picture = read_svg(svg)
+    assert picture.nodes["v0"][0] == shown  # x, in the cluster's box
+    assert picture.nodes["v3"][0] == shown  # y
+    texts = [t.text or "" for t in ET.fromstring(svg).iter(f"{SVG}text")]
+    assert shown in texts  # the cluster's title
+    assert "<script" not in svg  # the first label's text is escaped, never a tag
+    assert set(picture.nodes) == {"v0", "v1", "v2", "v3", "op2", "op3"}  # nothing was injected
+    assert sum(picture.edges.values()) == 5  # x -> *, 2 -> *, * -> t0, t0 -> tanh, tanh -> y
+
+
+def test_inside_a_cluster_a_parameter_shows_its_short_name_and_its_full_label_as_tooltip():
+    model = MLP(2, [2, 1], seed=0)
+    out = model([Value(1.0, label="x1"), Value(-2.0, label="x2")])
+    out.backward()
+    svg = draw_graph(out, clusters=model).pipe(format="svg", encoding="utf-8")
+    picture = read_svg(svg)
+    w = model.layers[0].neurons[1].parameters()[0]  # labelled layers.0.neurons.1.w.0
+    w_id = next(node.id for node in walk_graph(out) if node.value is w)
+    assert picture.nodes[w_id][0] == "w0"
+    assert 'xlink:title="layers.0.neurons.1.w.0"' in svg
+    # a tooltip is user text too, and Graphviz reads its backslashes twice
+    x = Value(0.5, label='p.<script>"\\N\n')
+    y = x * 2
+    y.backward()
+    svg = draw_graph(y, clusters={"g": [x]}).pipe(format="svg", encoding="utf-8")
+    assert read_svg(svg).nodes["v0"][0] == '<script>"\\N\\n'
+    assert 'xlink:title="p.&lt;script&gt;&quot;\\N\\n"' in svg and "<script" not in svg
+
+
+def test_a_100000_character_label_is_cut_before_it_reaches_dot():
+    # before: the graphviz package's pipe raised BrokenPipeError from deep inside
+    huge = Value(1.0, label="x" * 100_000)
+    svg = render_svg(huge * 2, show_grad=False)
+    label = read_svg(svg).nodes["v0"][0]
+    assert label == "x" * (MAX_LABEL_CHARS - 1) + "…"
+    long_op = draw_graph(huge * 2, edge_grads=True, show_grad=False).source
+    assert max(len(html_label_text(e[2].get("label", ""))) for e in dot_edges(long_op)) <= 60
+
+
 def test_render_writes_an_svg_file(tmp_path):
     *_, L = issue_example(run_backward=True)
     written = draw_graph(L).render(tmp_path / "L", format="svg")
     assert written.endswith("L.svg")
     assert len(read_svg((tmp_path / "L.svg").read_bytes()).nodes) == 8
+    assert (tmp_path / "L").read_text().startswith("digraph")  # the DOT source, as graphviz's render keeps it
+
+
+def test_render_takes_the_graphviz_packages_options(tmp_path):
+    *_, L = issue_example(run_backward=True)
+    graph = draw_graph(L)
+    assert graph.render(tmp_path / "a", format="svg", cleanup=True) == str(tmp_path / "a.svg")
+    assert not (tmp_path / "a").exists()  # cleanup: the source file is removed
+    assert graph.render(outfile=tmp_path / "b.png") == str(tmp_path / "b.png")  # the format from the suffix
+    assert (tmp_path / "b.png").read_bytes().startswith(b"\x89PNG")
+    with pytest.raises(FileExistsError, match=r"b\.png"):
+        graph.render(outfile=tmp_path / "b.png", raise_if_result_exists=True)
+    assert graph.pipe("svg", encoding="utf-8").startswith("<?xml")
+    with pytest.raises(ValueError, match="unknown output format 'svgg'"):
+        graph.pipe("svgg")
 
 
 def test_render_svg_returns_svg_text():
@@ -140,9 +261,8 @@ def test_the_same_graph_gives_byte_identical_source():
     assert first == second
 
 
-def test_default_layout_is_left_to_right_and_graph_attributes_pass_through():
+def test_graph_attributes_pass_through():
     *_, L = issue_example(run_backward=True)
-    assert "rankdir=LR" in draw_graph(L).source
     source = draw_graph(L, rankdir="BT", dpi=150, bgcolor="white").source
     assert "rankdir=BT" in source and "dpi=150" in source and "bgcolor=white" in source
 
@@ -201,7 +321,9 @@ def test_max_nodes_counts_values():
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"rankdir": "XY"}, ValueError, "rankdir must be one of LR, RL, TB, BT"),
+        ({"rankdir": "XY"}, ValueError, "rankdir must be one of auto, LR, RL, TB, BT"),
+        ({"timeout": 0}, ValueError, "timeout must be a positive number of seconds"),
+        ({"timeout": math.inf}, ValueError, "timeout must be a positive number"),
         ({"show_grad": "yes"}, TypeError, "show_grad"),
         ({"max_nodes": 0}, ValueError, "max_nodes must be a positive int"),
         ({"max_nodes": 2.5}, ValueError, "max_nodes"),
@@ -235,9 +357,63 @@ def test_missing_dot_says_how_to_install_graphviz(tmp_path, monkeypatch):
     assert graph.source.startswith("digraph")  # the DOT source needs no Graphviz program
 
 
-def test_a_value_graph_has_a_short_repr():
+# ----------------------------------------------------------------------------
+# dot always runs under a time limit
+# ----------------------------------------------------------------------------
+
+
+def fake_dot(folder, script: str) -> None:
+    """Put a program called ``dot`` that runs ``script`` (sh) first on PATH."""
+    program = folder / "dot"
+    program.write_text(f"#!/bin/sh\n{script}\n")
+    program.chmod(0o755)
+
+
+def test_a_dot_that_takes_too_long_is_stopped_with_a_message_that_says_what_to_do(tmp_path, monkeypatch):
     *_, L = issue_example(run_backward=True)
-    assert repr(draw_graph(L)).startswith("<ValueGraph: 5 values; .source for DOT")
+    graph = draw_graph(L, timeout=0.5)
+    fake_dot(tmp_path, "sleep 30")  # a layout that never ends, as some used to
+    monkeypatch.setenv("PATH", f"{tmp_path}:{subprocess.os.environ['PATH']}")
+    for render in (
+        lambda: graph.pipe(format="svg"),
+        lambda: graph.render(tmp_path / "L", format="svg"),
+        lambda: render_svg(L, timeout=0.5),
+    ):
+        start = time.monotonic()
+        with pytest.raises(GraphvizTimeoutError) as caught:
+            render()
+        # stopped at the limit, not when the 30 s sleep ends (whatever the machine's load)
+        assert time.monotonic() - start < 15
+        message = str(caught.value)
+        assert "stopped after 0.5 s" in message and "a graph of 5 values" in message
+        assert "max_nodes" in message and "rankdir" in message and "timeout=60" in message
+        assert isinstance(caught.value, GraphvizError)
+    with pytest.raises(GraphvizTimeoutError, match=r"after 0\.25 s"):
+        graph.pipe(format="svg", timeout=0.25)  # a limit for one call
+
+
+def test_a_failing_dot_is_reported_with_what_it_said(tmp_path, monkeypatch):
+    fake_dot(tmp_path, 'echo "Error: <stdin>: syntax error in line 1" >&2; exit 1')
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(GraphvizFailedError) as caught:
+        render_svg(Value(1.0) * 2, show_grad=False)
+    assert str(caught.value) == "Graphviz's dot failed: Error: <stdin>: syntax error in line 1"
+    assert isinstance(caught.value, graphviz.CalledProcessError)  # graphviz users' except still works
+    assert caught.value.returncode == 1
+
+
+def test_run_dot_renders_dot_source_and_checks_its_limit():
+    assert run_dot("digraph { a -> b }", "svg").startswith(b"<?xml")
+    with pytest.raises(ValueError, match="timeout must be a positive number of seconds, got None"):
+        run_dot("digraph { a -> b }", timeout=None)  # type: ignore[arg-type]
+
+
+def test_a_value_graph_has_a_short_repr_and_copies_keep_its_time_limit():
+    *_, L = issue_example(run_backward=True)
+    graph = draw_graph(L, timeout=2.5)
+    assert repr(graph).startswith("<ValueGraph: 5 values; .source for DOT")
+    twin = graph.copy()
+    assert (type(twin), twin.value_count, twin.timeout, twin.source) == (type(graph), 5, 2.5, graph.source)
 
 
 # ----------------------------------------------------------------------------
@@ -271,26 +447,55 @@ def test_arrows_carry_the_roots_gradients_even_before_backward():
     L.backward()
     after = dot_edges(draw_graph(L, edge_grads=True, show_grad=False).source)
     assert before == after
-    colours = {attributes["color"] for *_, attributes in before if attributes}
+    colours = {attributes["color"] for *_, attributes in before if "color" in attributes}
     assert colours == {NEGATIVE_COLOR, POSITIVE_COLOR}
 
 
+def test_edge_grads_come_with_a_legend_of_colours_and_widths():
+    *_, L = issue_example(run_backward=True)
+    legend = html_label_text(dot_graph_attributes(draw_graph(L, edge_grads=True).source)["label"])
+    for words in ("local derivative", "gradient carried back", "positive", "negative", "zero", "width"):
+        assert words in legend
+    assert "label" not in dot_graph_attributes(draw_graph(L).source)  # no legend without them
+
+
+def distinct_inputs(target: Value) -> list[tuple[Value, list[int]]]:
+    """Each input of ``target`` once, with the argument positions where it is used."""
+    uses: dict[Value, list[int]] = {}
+    for position, child in enumerate(target.children):
+        uses.setdefault(child, []).append(position)
+    return list(uses.items())
+
+
 def assert_arrows_agree_with_the_engine(root: Value) -> None:
-    """Each arrow: the engine's local derivative, carrying it times autograd.gradients' number."""
+    """Each arrow: the engine's local derivative, carrying it times autograd.gradients' number.
+
+    One arrow per distinct input of an op; for an input used at several
+    positions, the local derivatives of those positions add up.
+    """
     order = topological_order(root)
     expected = dict(zip(order, gradients(root, order)))
     names = node_names(order)
     ids = {node: f"v{k}" for k, node in enumerate(order)}
-    arrows = [(target, position, child) for target in order for position, child in enumerate(target.children)]
-    carried = [local_derivatives(target)[position] * expected[target] for target, position, _ in arrows]
+    arrows = [(target, child, uses) for target in order for child, uses in distinct_inputs(target)]
+    local = [math.fsum(local_derivatives(target)[p] for p in uses) for target, _, uses in arrows]
+    carried = [d * expected[target] for d, (target, _, _) in zip(local, arrows)]
     largest = max(map(abs, carried), default=0.0) or 1.0
-    drawn = [edge for edge in dot_edges(draw_graph(root, edge_grads=True, show_grad=False).source) if edge[2]]
+    source = draw_graph(root, edge_grads=True, show_grad=False).source
+    drawn = [edge for edge in dot_edges(source) if "input" in edge[2]["class"].split()]
     assert len(drawn) == len(arrows)
-    for (tail, head, attributes), (target, position, child), flow in zip(drawn, arrows, carried):
-        assert (tail, head) == (ids[child], f"op{ids[target][1:]}")
-        local = local_derivatives(target)[position]
-        formula = derivative_text(local_formula(target, position, names), local)
-        assert attributes["label"] == f"d{names[target]}/d{names[child]} = {formula}"
+    for (tail, head, attributes), (target, child, uses), d, flow in zip(drawn, arrows, local, carried):
+        # (the tail may be a copy of a leaf, named after it)
+        assert (tail.split("_for_")[0], head) == (ids[child], f"op{ids[target][1:]}")
+        text = html_label_text(attributes.get("label", ""))
+        if child.op == "const":
+            assert text == ("" if len(uses) == 1 else f"×{len(uses)}")  # no one needs d out / d 2
+        elif len(uses) == 1:
+            formula = derivative_text(local_formula(target, uses[0], names), d)
+            assert text == f"d{names[target]}/d{names[child]} = {formula}"
+        else:
+            assert text.startswith(f"×{len(uses)}: d{names[target]}/d{names[child]} = ")
+            assert text.endswith(f" = {format_number(d)}")
         colour = POSITIVE_COLOR if flow > 0 else NEGATIVE_COLOR if flow < 0 else ZERO_COLOR
         assert attributes["color"] == colour
         assert attributes["penwidth"] == f"{1 + 3 * abs(flow) / largest:.2f}"

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 
 from autograd import Explanation, Value, explain, gradients
 from autograd.engine import local_derivatives, topological_order
-from tests.helpers import every_kind_of_node, issue_example
+from tests.helpers import every_kind_of_node, issue_example, latex_problems, markdown_page, table_cells
 from tests.strategies import leaves_of, programs, run
 
 
@@ -103,3 +103,46 @@ def test_a_failing_derivative_is_named_as_backward_names_it():
     x = Value(0.0, label="x")
     with pytest.raises(ZeroDivisionError, match=r"backward through sqrt\(x=0\.0\)"):
         explain(x.sqrt() + 1, x)
+
+
+# -- labels are user text: escaped wherever an explanation shows them -----------------
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "a|b",  # would split a table cell
+    "$$x$$",  # would end the formula
+    "w_{1}^2 \\ % # & ~",  # LaTeX's special characters
+    "*not* `code`",
+    "two\nlines",  # would end a table row
+]
+
+
+@pytest.mark.parametrize("label", HOSTILE)
+def test_hostile_labels_cannot_break_the_markdown_or_the_formula(label):
+    x = Value(0.5, label=label)
+    y = (x * x + x).tanh()
+    y.label = label + "!"
+    explanation = explain(y, x)
+    markdown = explanation._repr_markdown_()
+    formula, table = markdown.split("\n\n")
+    assert formula.startswith("$$") and formula.endswith("$$") and formula.count("$$") == 2
+    assert latex_problems(explanation.latex()) == []
+    page = markdown_page(table)
+    assert "<script" not in page and "<em>" not in page
+    rows = table_cells(page)
+    assert len(rows) == len(explanation.paths) and all(len(row) == 3 for row in rows)
+    shown = label.replace("\n", "\\n")  # written as Python writes it
+    assert f"d{shown}!/d{shown}" not in page  # (headers are in the formula, not the table)
+    assert any(shown in cell for row in rows for cell in row)  # the text reads as typed
+
+
+def test_latex_problems_finds_what_breaks_a_formula():
+    assert latex_problems(r"\frac{\partial \mathrm{t\_0}}{\partial x} = 1") == []
+    assert latex_problems(r"\mathrm{a}}") == ["unbalanced braces", "a } closes more than was opened"]
+    assert latex_problems(r"\mathrm{<script>$}") == ["an unescaped $", "an unescaped <", "an unescaped >"]
+
+
+def test_names_in_the_formula_are_escaped_for_latex():
+    x = Value(1.0, label="<b>")
+    latex = explain(x * 2, x).latex()
+    assert r"\partial \mathrm{\lt b\gt }" in latex

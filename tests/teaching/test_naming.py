@@ -11,10 +11,17 @@ from autograd.engine import topological_order
 from autograd.teaching.naming import (
     derivative_text,
     format_number,
+    latex_name,
     local_formula,
+    markdown_code,
+    markdown_text,
     node_expression,
     node_names,
+    printable,
+    short_names,
 )
+from nn import MLP, LSTMCell
+from tests.helpers import latex_problems, markdown_page, table_cells
 
 
 @pytest.mark.parametrize(
@@ -58,3 +65,46 @@ def test_local_formulas_name_the_inputs():
 def test_derivative_text_does_not_repeat_a_number():
     assert derivative_text("b", -3.0) == "b = -3"
     assert derivative_text("1", 1.0) == "1"
+
+
+# -- names in boxes, and names shown as text, Markdown and LaTeX -------------------
+
+
+def test_short_names_drop_what_the_box_already_says():
+    model = MLP(2, [2, 1], seed=0)
+    names = short_names(model.parameter_groups())
+    neuron = model.layers[0].neurons[1]  # labels layers.0.neurons.1.w.0, ...w.1, ...b
+    assert [names[p] for p in neuron.parameters()] == ["w0", "w1", "b"]
+    assert len(names) == model.num_parameters()
+
+
+def test_short_names_keep_labels_that_share_nothing_or_would_clash():
+    cell = LSTMCell(1, 2, seed=0)  # W_fh.0.0, W_fx.0.0, b_f.0: no prefix common to a gate
+    assert short_names(cell.parameter_groups()) == {}
+    a, b = Value(1.0, label="p.x.0"), Value(2.0, label="q.x.0")
+    c = Value(3.0, label="p.y")
+    assert short_names({"clash": [a, b]}) == {}  # both would be x0
+    assert short_names({"one": [c]}) == {c: "y"}
+    assert short_names({"unlabelled": [Value(1.0), c]}) == {}
+
+
+def test_printable_writes_control_characters_as_python_does():
+    assert printable("a\nb\tc\x00d\ud800é") == "a\\nb\\tc\\x00d\\ud800é"
+    assert printable("plain <text> & spaces") == "plain <text> & spaces"
+
+
+def test_markdown_text_shows_as_typed_in_commonmark():
+    text = '<script>alert("x")</script> | $x$ *a* _b_ `c` \\ [d](e) # &amp;'
+    page = markdown_page(f"| cell |\n|---|\n| {markdown_text(text)} |")
+    assert table_cells(page) == [[text]]
+    assert "<script" not in page
+    assert markdown_code("a*b*c") == r"<code>a\*b\*c</code>"
+
+
+def test_latex_name_escapes_what_latex_and_the_page_read():
+    assert latex_name("a") == "a"
+    assert latex_name("t0") == r"\mathrm{t0}"
+    assert latex_name("w_1") == r"\mathrm{w\_1}"
+    hostile = latex_name(r"<b>{$x$} \ % # & ^ ~")
+    assert latex_problems(hostile) == []
+    assert hostile == r"\mathrm{\lt b\gt \{\$x\$\}\ \backslash \ \%\ \#\ \&\ \hat{}\ \sim }"

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from autograd import NodeCheckReport, Value, apply_op, check_nodes, gradients
 from autograd.engine import topological_order
 from autograd.ops import MUL, TANH, Op
-from tests.helpers import every_kind_of_node, issue_example
+from tests.helpers import every_kind_of_node, issue_example, markdown_page, table_cells
 from tests.strategies import leaves_of, programs, run
 
 
@@ -95,3 +95,16 @@ def test_check_nodes_leaves_every_grad_untouched(program, grads):
     before = [node.grad for node in order]
     check_nodes(out)
     assert [node.grad for node in order] == before
+
+
+@pytest.mark.parametrize("label", ["<script>alert(1)</script>", "a|b", "`x` *y*", "two\nlines"])
+def test_hostile_labels_cannot_break_the_report_table(label):
+    x = Value(0.5, label=label)
+    report = check_nodes((x * x).tanh())
+    page = markdown_page(report._repr_markdown_())
+    assert "<script" not in page and "<em>" not in page
+    rows = table_cells(page)
+    assert len(rows) == len(report.rows) and all(len(row) == 5 for row in rows)
+    shown = label.replace("\n", "\\n")
+    assert rows[-1][:2] == [shown, "(input)"]  # x's row, its name as typed
+    assert rows[0][1] == "tanh(t0)" and rows[1][1] == f"{shown} * {shown}"

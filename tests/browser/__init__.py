@@ -1,0 +1,1 @@
+"""Tests in a real browser (headless Chromium): the replay page and notebook-style pages."""
