@@ -9,15 +9,16 @@
 
 The package has three layers, each using only the ones below it:
 
-* the engine core: :mod:`autograd.ops` (the op table), :mod:`autograd.value`,
-  :mod:`autograd.engine` (the chain rule), :mod:`autograd.modes`,
-  :mod:`autograd.functional` (grad, hessian, ...), :mod:`autograd.gradcheck`,
-  and :mod:`autograd.compiler` (trace a function once, replay it as generated code);
-* the teaching layer, :mod:`autograd.teaching`: recorded backward, explanations,
-  node checks, warnings;
-* drawing and the command line, :mod:`autograd.drawing` and :mod:`autograd.cli`,
-  which need the graphviz package. Their names below (``draw_graph``, ...) are
-  loaded on first use, so ``import autograd`` works without graphviz.
+* the engine core: [`ops`][autograd.ops] (the op table), [`value`][autograd.value],
+  [`engine`][autograd.engine] (the chain rule), [`modes`][autograd.modes],
+  [`functional`][autograd.functional] (grad, hessian, ...), [`gradcheck`][autograd.gradcheck],
+  and [`compiler`][autograd.compiler] (trace a function once, replay it as generated code);
+* the teaching layer, [`autograd.teaching`][autograd.teaching]: recorded backward,
+  explanations, node checks, warnings;
+* drawing and the command line, [`autograd.drawing`][autograd.drawing] and
+  [`autograd.cli`][autograd.cli], which need the graphviz package. Their names below
+  (``draw_graph``, ...) are loaded on first use, so ``import autograd`` works
+  without graphviz.
 """
 
 from __future__ import annotations

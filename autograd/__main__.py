@@ -1,4 +1,4 @@
-"""``python -m autograd`` runs the ``chaingrad`` command (see :mod:`autograd.cli`)."""
+"""``python -m autograd`` runs the ``chaingrad`` command (see [`autograd.cli`][autograd.cli])."""
 
 from autograd.cli.main import main
 

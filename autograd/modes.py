@@ -35,11 +35,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class ValueObserver(Protocol):
-    """What :func:`observe_values` reports to: the reads of Values that a graph cannot show.
+    """What [`observe_values`][autograd.modes.observe_values] reports to: reads a graph cannot show.
 
     A graph records arithmetic, but not Python's control flow: in
     ``x if x > 0 else -x`` only the branch taken is in the graph. The compiler
-    (:mod:`autograd.compiler`) watches these reads while it traces a function.
+    ([`autograd.compiler`][autograd.compiler]) watches these reads while it traces a function.
     """
 
     def compared(self, symbol: str, left: Any, right: Any, outcome: bool) -> None:

@@ -99,7 +99,7 @@ def to_torch(f: Callable[..., Value]) -> Callable[..., torch.Tensor]:
         ImportError: PyTorch is not installed.
         TypeError: an argument is not a real-valued tensor or number, or f does not return a Value.
         ValueError: an argument holds NaN or infinity, the shapes do not broadcast, or f uses
-            an op that has no PyTorch twin (one made with :func:`autograd.apply_op`).
+            an op that has no PyTorch twin (one made with [`autograd.apply_op`][autograd.apply_op]).
     """
     if not callable(f):
         raise TypeError(f"to_torch needs a function of Values, got {type(f).__name__}: {f!r}")
@@ -121,7 +121,7 @@ def to_torch(f: Callable[..., Value]) -> Callable[..., torch.Tensor]:
 
 
 def trace(f: Callable[..., Value], numbers: Sequence[float]) -> Program:
-    """Run ``f`` on Values holding ``numbers`` and return its graph as a program of :class:`Step`."""
+    """Run ``f`` on Values holding ``numbers`` and return its graph as a program of `Step`."""
     arguments = [Value(x, label=f"x{k}") for k, x in enumerate(numbers)]
     with enable_grad():  # a graph must be recorded even if the caller is inside no_grad()
         out = f(*arguments)
@@ -156,14 +156,14 @@ def _step(node: Value, argument_index: dict[Value, int], inputs: list[int]) -> S
 
 
 def _fixed_exponent(op: Op) -> float | None:
-    """n if ``op`` is chaingrad's ``x ** n`` (from :func:`~autograd.ops.power_op`), else None."""
+    """n if ``op`` is chaingrad's ``x ** n`` (from [`power_op`][autograd.ops.power_op]), else None."""
     # compared by name, not identity: the cache of power ops may have made a new one since
     n = op.number
     return n if n is not None and op.name == power_op(n).name else None
 
 
 def _fixed_base(op: Op) -> float | None:
-    """c if ``op`` is chaingrad's ``c ** x`` (from :func:`~autograd.ops.base_power_op`), else None."""
+    """c if ``op`` is chaingrad's ``c ** x`` ([`base_power_op`][autograd.ops.base_power_op]), else None."""
     c = op.number
     return c if c is not None and op.name == base_power_op(c).name else None
 

@@ -24,6 +24,7 @@ import math
 
 import matplotlib.pyplot as plt
 
+import autograd
 from autograd import Value, draw_graph, explain
 from nn import Layer, LSTMCell, run_lstm, softmax
 from nn.plots import few_ticks, readable_style
@@ -291,6 +292,32 @@ draw_graph(C, edge_grads=True, rankdir="TB")
 why = explain(C, w1)
 assert len(why.paths) == 1 and math.isclose(why.total, w1.grad, rel_tol=TOL)
 why
+
+# %% [markdown]
+# The same derivation, written by the library: `autograd.compile` traces the chain once
+# and writes it out as straight-line Python, the forward pass and then one backward
+# line per local derivative, each with the rule it comes from. Read `grad_z2` as the
+# $\delta$ above, and `grad_w1` as the last formula of the hand derivation.
+
+
+# %%
+def cost(x, w1, w2, b):
+    z1 = w1 * x
+    z1.label = "z1"
+    a1 = z1.relu()
+    a1.label = "a1"
+    z2 = w2 * a1 + b
+    z2.label = "z2"
+    y = z2.sigmoid()
+    y.label = "y"
+    return (y - t) ** 2 / 2
+
+
+compiled_cost = autograd.compile(cost)
+value, (d_x, d_w1, d_w2, d_b) = compiled_cost.value_and_grad(3.0, 0.01, -5.0, -1.0)
+# the generated code does the engine's float operations in the engine's order
+assert value == C.data and (d_w1, d_w2, d_b) == (w1.grad, w2.grad, b.grad)
+print(compiled_cost.source)
 
 # %% [markdown]
 # Seed 000 also computes $\sigma(z_2)'\, w_2\, (y - t) = 0.6936\ldots$ without saying

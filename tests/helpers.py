@@ -3,7 +3,7 @@
 * :func:`issue_example`, :func:`chain`: small graphs the tests draw and record.
 * :func:`every_kind_of_node`: a fixed graph with every kind of node, beside
   the random graphs of :mod:`tests.strategies`.
-* :func:`read_svg`, :func:`edge_groups`, :func:`active_value_nodes`: what a
+* :func:`read_svg`, :func:`edge_groups`: what a
   Graphviz SVG shows, parsed as XML.
 * :func:`dot_edges`, :func:`dot_nodes`, :func:`dot_graph_attributes`: the
   arrows, nodes and graph attributes of a DOT source.
@@ -132,18 +132,6 @@ def edge_groups(svg: str) -> dict[str, ET.Element]:
     return {
         g.findtext(f"{SVG}title") or "": g for g in root.iter(f"{SVG}g") if svg_classes(g)[:1] == ["edge"]
     }
-
-
-def active_value_nodes(svg: str) -> list[str]:
-    """Ids of the Value boxes that a frame highlights (classes ``node ... active``)."""
-    root = ET.fromstring(svg)
-    return [
-        title
-        for g in root.iter(f"{SVG}g")
-        if svg_classes(g)[:1] == ["node"]
-        and "active" in svg_classes(g)
-        and (title := g.findtext(f"{SVG}title") or "").startswith("v")
-    ]
 
 
 _EDGE_LINE = re.compile(r"^\t+(\w+) -> (\w+)(?: \[(.*)\])?$")

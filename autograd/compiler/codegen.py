@@ -154,7 +154,7 @@ class Generated:
 
 
 class _Writer:
-    """Writes the lines of one program: :meth:`forward`, then (for gradients) :meth:`backward`."""
+    """Writes the lines of one program: `forward`, then (for gradients) `backward`."""
 
     def __init__(self, program: Program) -> None:
         self.program = program

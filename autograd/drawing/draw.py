@@ -626,6 +626,8 @@ def _add_boxes_and_arrows(
     """Every box and oval (each in its cluster), then the arrows into each op and out of it."""
     boxes = ClusterBoxes(graph)
     by_id = {node.id: node for node in nodes}
+    # top to bottom, layers side by side make a staircase that is far too wide (see _crosses_boxes)
+    vertical = graph.graph_attr.get("rankdir") in ("TB", "BT")
     for node in nodes:
         cluster = boxes.get(owner.get(node.value))
         cluster.node(node.id, **box.style(node.value, node.id))
@@ -637,11 +639,25 @@ def _add_boxes_and_arrows(
             if arrow.is_copy:  # the copy goes where the leaf itself goes (a parameter: in its cluster)
                 leaf = by_id[arrow.input_id].value
                 boxes.get(owner.get(leaf)).node(arrow.tail, **box.style(leaf, arrow.tail, arrow.input_id))
-            _draw_arrow(graph, arrow, annotations, box.highlight, text_attribute)
+            crossing = vertical and _crosses_boxes(
+                owner.get(by_id[arrow.input_id].value), owner.get(arrow.target.value)
+            )
+            _draw_arrow(graph, arrow, annotations, box.highlight, text_attribute, crossing)
         target = into_one_op[0].target
         output_class = "output active" if target.value is box.highlight else "output"
         graph.edge(target.op_id, target.id, id=f"e{target.id[1:]}", **{"class": output_class})
     boxes.close()
+
+
+def _crosses_boxes(source_group: str | None, target_group: str | None) -> bool:
+    """Does an arrow go from one outermost box (a layer) into another?
+
+    Such an arrow gets one empty rank in between: then the two boxes share no
+    rank, and dot can put one under the other instead of side by side.
+    """
+    if source_group is None or target_group is None:
+        return False
+    return source_group.split("/")[0] != target_group.split("/")[0]
 
 
 def _by_target(arrows: list[Arrow]) -> list[list[Arrow]]:
@@ -658,6 +674,7 @@ def _draw_arrow(
     annotations: Mapping[tuple[str, int], EdgeAnnotation],
     highlight: Value | None,
     text_attribute: str,
+    crosses_boxes: bool = False,
 ) -> None:
     target = arrow.target.value
     active = target is highlight
@@ -672,6 +689,8 @@ def _draw_arrow(
         text_attribute=text_attribute,
     )
     style["class"] = f"input into_{arrow.target.op_id}" + (" active" if active else "")
+    if crosses_boxes:
+        style["minlen"] = "2"
     graph.edge(arrow.tail, arrow.target.op_id, id=arrow.id, **style)
 
 

@@ -1,13 +1,17 @@
 """The teaching layer: tools that show what the engine does, built on top of it.
 
-* :func:`record_backward`: every step of a backward pass, to print or replay;
-* :func:`explain`: d(output)/d(x) as a sum over paths of products of local derivatives;
-* :func:`check_nodes`: a finite-difference check at every node, naming a faulty op;
-* :class:`TeachingWarning`: warnings for the mistakes learners make most.
+* [`record_backward`][autograd.teaching.record.record_backward]: every step of a
+  backward pass, to print or replay;
+* [`explain`][autograd.teaching.explain.explain]: d(output)/d(x) as a sum over paths
+  of products of local derivatives;
+* [`check_nodes`][autograd.teaching.nodecheck.check_nodes]: a finite-difference check
+  at every node, naming a faulty op;
+* [`TeachingWarning`][autograd.teaching.mistakes.TeachingWarning]: warnings for the
+  mistakes learners make most.
 
-The engine core (:mod:`autograd.value`, :mod:`autograd.engine`, ...) never
-imports this package; the tools here watch the engine through the observer
-and hooks that :mod:`autograd.engine` offers.
+The engine core ([`autograd.value`][autograd.value], [`autograd.engine`][autograd.engine],
+...) never imports this package; the tools here watch the engine through the
+observer and hooks that [`autograd.engine`][autograd.engine] offers.
 """
 
 from autograd.teaching.explain import Explanation, explain

@@ -251,3 +251,28 @@ def test_the_demos_neuron_fits_a_1000_px_page_without_shrinking():
     width, height = svg_size_px(demo_neuron_graph_svg())
     assert width <= 1000
     assert 0.5 <= width / height <= 2
+
+
+def cluster_boxes(svg: str) -> dict[str, tuple[float, float]]:
+    """The vertical extent (top, bottom) of every cluster box in an SVG, by its label."""
+    extents = {}
+    for group in re.findall(r'<g id="clust\d+" class="cluster">(.*?)</g>', svg, flags=re.S):
+        label = re.search(r"<text[^>]*>([^<]*)</text>", group)
+        points = re.search(r'<(?:polygon|path) [^>]*(?:points|d)="([^"]+)"', group)
+        if label and points:
+            ys = [float(y) for y in re.findall(r"-?\d+(?:\.\d+)?,(-?\d+(?:\.\d+)?)", points.group(1))]
+            extents[label.group(1)] = (min(ys), max(ys))
+    return extents
+
+
+def test_layers_drawn_top_to_bottom_stack_instead_of_a_staircase():
+    # arrows from one layer's box into the next get an empty rank between, so the
+    # boxes share no rank and dot can put one under the other (no staircase to the right)
+    model = MLP(2, [4, 4, 1], seed=0)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    loss.backward()
+    graph = draw_graph(loss, clusters=model, rankdir="TB")
+    assert any("minlen" in attributes for _, _, attributes in dot_edges(graph.source))
+    boxes = cluster_boxes(graph.pipe(format="svg", encoding="utf-8"))
+    layer_0, layer_1, layer_2 = boxes["layer 0"], boxes["layer 1"], boxes["layer 2"]
+    assert layer_0[1] < layer_1[0] and layer_1[1] < layer_2[0]  # each layer's box ends before the next begins
