@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import torch
 from micrograd.engine import Value as MicrogradValue
+from peers import micrograd_tanh
 
 from autograd import Value, gradients, topological_order
 from autograd.compiler import compile
@@ -65,18 +66,6 @@ BIG_DAG_STEPS = 57_000  # -> about 100,000 nodes
 # ----------------------------------------------------------------------------
 # The graphs, written once for every library
 # ----------------------------------------------------------------------------
-
-
-def micrograd_tanh(v: Any) -> Any:
-    """tanh for micrograd, in micrograd's own style: d tanh(x) / dx = 1 - tanh(x)**2."""
-    t = math.tanh(v.data)
-    out = MicrogradValue(t, (v,), "tanh")
-
-    def _backward() -> None:
-        v.grad += (1 - t * t) * out.grad
-
-    out._backward = _backward
-    return out
 
 
 class Library:
