@@ -53,6 +53,7 @@ def main(argv: list[str] | None = None) -> None:
     neuron = next(n for n in model.layers[0].neurons if n(point).data > 0)
     output = neuron(point)
     output.label = "h"
+    model.zero_grad()  # the last training step left its gradients in the parameters
     output.backward()
     draw_graph(output, edge_grads=True, clusters={"one neuron": neuron.parameters()}).render(
         out / "graph", format="svg", cleanup=True

@@ -60,6 +60,12 @@ def test_demo_writes_boundary_loss_and_graph(tmp_path, capsys):
     svg = ET.parse(tmp_path / "graph.svg").getroot()
     texts = {t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")}
     assert "dot" in texts and "relu" in texts  # one neuron: weighted sum, bias, activation
+    # the neuron fires on the point drawn, so dh/db = relu'(t) * 1 = 1 exactly: the drawing shows
+    # this backward pass alone, not a training step's gradients left in the parameters
+    boxes = [[t.text for t in g.iter("{http://www.w3.org/2000/svg}text")] for g in svg.iter("{http://www.w3.org/2000/svg}g")
+             if "node" in (g.get("class") or "").split()]
+    bias = next(box for box in boxes if box and box[0] == "b")
+    assert bias[-1].strip() == "grad 1", bias
 
 
 # ----------------------------------------------------------------------------
