@@ -46,16 +46,17 @@ backward_hooks: list[BackwardHook] = []
 teaching layer registers its warnings here; the engine knows nothing of them)."""
 
 
-def topological_order(root: Value) -> list[Value]:
+def topological_order(root: Value, *more_roots: Value) -> list[Value]:
     """All nodes that ``root`` depends on (and root itself), inputs before outputs.
 
     Two steps, both iterative (any depth works at the default recursion limit):
     collect every node reachable from root, then sort them by creation time.
     A node is always created after its inputs (they are the arguments of the
     op that makes it), so creation order puts every input before its users.
+    With ``more_roots``, the nodes that any of the roots depend on.
     """
-    reached = {root}
-    stack = [root]
+    reached = {root, *more_roots}
+    stack = list(reached)
     while stack:
         for child in stack.pop()._children:
             if child not in reached:

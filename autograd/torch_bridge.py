@@ -105,7 +105,7 @@ def to_torch(f: Callable[..., Value]) -> Callable[..., torch.Tensor]:
         raise TypeError(f"to_torch needs a function of Values, got {type(f).__name__}: {f!r}")
 
     def torch_f(*arguments: Any) -> torch.Tensor:
-        torch = _import_torch()
+        torch = import_torch("autograd.to_torch")
         tensors = _as_tensors(torch, arguments)
         shape, flat = tensors[0].shape, [t.reshape(-1) for t in tensors]
         columns = [t.detach().tolist() for t in flat]
@@ -227,11 +227,12 @@ def _torch_op(torch: Any, step: Step, inputs: list[Any]) -> Any:
     raise AssertionError(f"no PyTorch op for step {step.kind!r}")  # _step makes only the kinds above
 
 
-def _import_torch() -> Any:
+def import_torch(what: str) -> Any:
+    """The torch package, or an ImportError saying how to install it (torch is an optional extra)."""
     try:
         import torch
     except ImportError:
-        raise ImportError("autograd.to_torch needs PyTorch: pip install 'chaingrad[torch]'") from None
+        raise ImportError(f"{what} needs PyTorch: pip install 'chaingrad[torch]'") from None
     return torch
 
 

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Literal
 
+from autograd.torch_bridge import import_torch
 from nn.layers import MLP, Layer, Neuron
 from nn.lstm import LSTMCell
 
@@ -59,15 +60,6 @@ Source = Literal["data", "grad"]  # read a tensor's numbers, or the gradient PyT
 TORCH_ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Identity"}
 # torch.nn.LSTMCell's gate blocks, top to bottom, as chaingrad names them (torch calls c "g")
 TORCH_GATE_ORDER = ("i", "f", "c", "o")
-
-
-def import_torch(what: str) -> Any:
-    """The torch package, or an ImportError saying how to install it (torch is an optional extra)."""
-    try:
-        import torch
-    except ImportError:
-        raise ImportError(f"{what} needs PyTorch: pip install 'chaingrad[torch]'") from None
-    return torch
 
 
 # ----------------------------------------------------------------------------

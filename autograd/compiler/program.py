@@ -24,6 +24,7 @@ from enum import Enum
 
 from autograd.compiler.expressions import Expr, Name
 from autograd.compiler.tracing import Comparison, Trace, is_parameter
+from autograd.engine import topological_order
 from autograd.value import Value
 
 
@@ -142,7 +143,7 @@ def build_program(trace: Trace) -> Program:
         roots.append(comparison.left)
         if isinstance(comparison.right, Value):
             roots.append(comparison.right)
-    nodes = _classify(_reachable(roots), trace)
+    nodes = _classify(topological_order(*roots), trace)
     by_value = {node.value: node for node in nodes}
     output = by_value[trace.output]
     for node in _reachable_nodes(output):
@@ -157,18 +158,6 @@ def build_program(trace: Trace) -> Program:
     parameters = tuple(node for node in nodes if node.kind is Kind.PARAMETER)
     by_name = {node.name: node for node in (*inputs, *nodes)}
     return Program(tuple(nodes), inputs, parameters, output, guards, by_value, by_name)
-
-
-def _reachable(roots: list[Value]) -> list[Value]:
-    """Every Value the roots were computed from (roots included), in creation order."""
-    seen = set(roots)
-    stack = list(roots)
-    while stack:
-        for child in stack.pop()._children:
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
-    return sorted(seen, key=lambda v: v._created)
 
 
 def _reachable_nodes(root: Node) -> list[Node]:

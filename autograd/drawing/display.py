@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from autograd.drawing.draw import draw_graph
 from autograd.drawing.layout import GraphTooLargeError
@@ -76,31 +76,39 @@ def mimebundle(
     [DEFAULT_MAX_NODES][autograd.drawing.layout.DEFAULT_MAX_NODES] values or Graphviz is
     missing, too slow or failing.
     """
-    wanted = _wanted(include, exclude)
-    if not wanted:
-        return {"text/plain": repr(root)}
-    try:
+
+    def render() -> str:
         with warnings.catch_warnings():
             # showing a Value before backward is normal in a notebook: no teaching warning here
             warnings.simplefilter("ignore", TeachingWarning)
-            svg = draw_graph(root, timeout=DISPLAY_TIMEOUT).pipe(format="svg", encoding="utf-8")
-    except Exception as error:  # a display hook must not raise: it says why instead
-        return {"text/plain": f"{root!r}\n{why_not_drawn(error)}"}
-    return {"text/plain": repr(root), **_pictures(svg, wanted)}
+            svg: str = draw_graph(root, timeout=DISPLAY_TIMEOUT).pipe(format="svg", encoding="utf-8")
+        return svg
+
+    return _bundle(repr(root), render, include, exclude)
 
 
 def graph_mimebundle(
     graph: ValueGraph, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None
 ) -> dict[str, str]:
     """Jupyter's rich display of a drawing (what ``draw_graph`` returns), as for a Value."""
+    return _bundle(repr(graph), lambda: graph.pipe(format="svg", encoding="utf-8"), include, exclude)
+
+
+def _bundle(
+    text: str, render: Callable[[], str], include: Iterable[str] | None, exclude: Iterable[str] | None
+) -> dict[str, str]:
+    """The text, and the pictures the front end wants of ``render()``'s SVG.
+
+    A display hook must not raise: when rendering fails, the text says why instead.
+    """
     wanted = _wanted(include, exclude)
     if not wanted:
-        return {"text/plain": repr(graph)}
+        return {"text/plain": text}
     try:
-        svg = graph.pipe(format="svg", encoding="utf-8")
-    except Exception as error:  # as above
-        return {"text/plain": f"{graph!r}\n{why_not_drawn(error)}"}
-    return {"text/plain": repr(graph), **_pictures(svg, wanted)}
+        svg = render()
+    except Exception as error:
+        return {"text/plain": f"{text}\n{why_not_drawn(error)}"}
+    return {"text/plain": text, **_pictures(svg, wanted)}
 
 
 def _wanted(include: Iterable[str] | None, exclude: Iterable[str] | None) -> list[str]:

@@ -500,6 +500,7 @@ def draw_graph(
     clusters: Any = None,
     highlight: Value | None = None,
     grads: Mapping[Value, float] | None = None,
+    show_names: bool | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     **graph_attrs: str | float,
 ) -> ValueGraph:
@@ -531,6 +532,9 @@ def draw_graph(
         grads: gradients to show instead of the Values' own ``.grad`` (a Value
             missing from it shows 0); with ``edge_grads``, also the gradients
             the arrows carry.
+        show_names: show the names (``t0``, ``t1``...) of unlabelled computed
+            Values; None (default) shows them when ``edge_grads`` or ``highlight``
+            is given, whose texts refer to them.
         timeout: seconds Graphviz's ``dot`` may take when the graph is rendered
             (``.pipe``, ``.render``, Jupyter); past it,
             [GraphvizTimeoutError][autograd.drawing.run.GraphvizTimeoutError].
@@ -560,7 +564,9 @@ def draw_graph(
     groups = _parameter_groups(clusters) if clusters is not None else {}
     names = {**node_names(order), **short_names(groups)}  # what formulas and arrow texts call each value
     # a box's top row: its label (short in a cluster), and t0, t1... when arrow texts refer to them
-    shown = {v: n for v, n in names.items() if v.label or edge_grads or highlight is not None}
+    if show_names is None:
+        show_names = edge_grads or highlight is not None
+    shown = {v: n for v, n in names.items() if v.label or show_names}
     annotations = {}
     if edge_grads:
         flowing = grads if grads is not None else dict(zip(order, gradients(root, order)))

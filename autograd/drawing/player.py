@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autograd.drawing.draw import ACTIVE_FILL, GraphNode, render_svg, walk_graph
+from autograd.drawing.draw import GraphNode, render_svg, walk_graph
 from autograd.teaching.naming import format_number, node_expression
 from autograd.teaching.record import BackwardRecord
 from autograd.value import Value
@@ -168,7 +168,7 @@ def lay_out(record: BackwardRecord, **draw_options: Any) -> ET.Element:
     the arrows' colours are computed from the gradients drawn, so computed
     nodes keep their final ones (those are the gradients their arrows carry).
     """
-    for own in ("highlight", "grads"):
+    for own in ("highlight", "grads", "show_names"):
         if own in draw_options:
             raise TypeError(f"the replay sets {own}= itself, one frame at a time; do not pass it")
     digits = draw_options.get("digits", 4)
@@ -176,10 +176,8 @@ def lay_out(record: BackwardRecord, **draw_options: Any) -> ET.Element:
     if draw_options.get("edge_grads"):
         final = gradients_after(record, len(record.steps))
         widest.update({node: final[node] for node in record.order if not node.is_leaf})
-    # draw_graph writes the t0, t1... names that the captions use only when a node
-    # is highlighted; a leaf has no op or arrows to restyle, so highlight the
-    # first one and take its fill off again in mark_keys.
-    svg = render_svg(record.root, grads=widest, highlight=record.order[0], **draw_options)
+    # the captions call unlabelled nodes t0, t1...: the boxes show those names
+    svg = render_svg(record.root, grads=widest, show_names=True, **draw_options)
     drawing = _without_namespaces(ET.fromstring(svg))
     show_grad = draw_options.get("show_grad", True)
     layout_text = {
@@ -237,8 +235,6 @@ def mark_keys(drawing: ET.Element, layout_text: dict[str, str]) -> None:
         if not {"node", "edge"} & set(kind) or key is None:
             continue
         group.set("data-key", key)
-        if "active" in kind:  # the leaf lay_out highlighted to get the names drawn
-            _take_off_highlight(group)
         if "node" in kind:
             _add_background(group)
             if key in layout_text:
@@ -255,13 +251,6 @@ def _key_of(title: str) -> str | None:
     if not all(ends) or len(ends) > 2:
         return None
     return "->".join(end.group(0) for end in ends if end)
-
-
-def _take_off_highlight(group: ET.Element) -> None:
-    _set_class(group, "active", False)
-    for shape in group.iter():
-        if shape.get("fill", "").lower() == ACTIVE_FILL:
-            shape.set("fill", "none")
 
 
 def _add_background(group: ET.Element) -> None:

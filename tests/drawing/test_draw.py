@@ -562,3 +562,13 @@ def test_clusters_may_be_a_module_with_parameter_groups():
 def test_clusters_must_be_a_mapping_or_a_module():
     with pytest.raises(TypeError, match="parameter_groups"):
         draw_graph(Value(1.0) * 2, clusters=[1, 2], show_grad=False)
+
+
+def test_names_of_computed_values_are_shown_when_asked_or_referred_to():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    product = a * b
+    product.grad = 1.0
+    assert ">t0<" not in draw_graph(product).source  # nothing refers to t0
+    assert ">t0<" in draw_graph(product, show_names=True).source
+    assert ">t0<" in draw_graph(product, highlight=product).source  # a replay caption names it
+    assert ">t0<" not in draw_graph(product, edge_grads=True, show_names=False).source
