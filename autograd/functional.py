@@ -26,7 +26,8 @@ from typing import Any
 
 from autograd.engine import gradients
 from autograd.modes import enable_grad
-from autograd.value import Value, _as_float
+from autograd.ops import IDENTITY
+from autograd.value import Value, _as_float, apply_op
 
 Argnums = int | Sequence[int] | None
 
@@ -143,10 +144,15 @@ class _Call:
 
 
 def _trace_inputs(f: Callable[..., Any], args: Sequence[Any]) -> tuple[list[Value], bool]:
-    """Fresh leaf Values for numbers (labelled with f's parameter names); Values pass through.
+    """Fresh Values to differentiate by: leaves for numbers (labelled with f's parameter names),
+    and for a Value, a copy computed from it.
 
-    Returns the inputs and whether any argument was already a Value (then the
-    result must stay differentiable).
+    The copy is what keeps nested transformations apart: in
+    ``grad(lambda x: grad(lambda y: x * y)(x)[0])``, the inner gradient is taken
+    with respect to a copy of x, so the x that the inner function closes over
+    is a constant to it (d(x y)/dy = x, not 2x), while the result still depends
+    on x for the outer gradient. Returns the inputs and whether any argument
+    was a Value (then the result must stay differentiable).
     """
     if not args:
         raise TypeError(f"{_name(f)}: needs at least one argument to differentiate")
@@ -154,7 +160,10 @@ def _trace_inputs(f: Callable[..., Any], args: Sequence[Any]) -> tuple[list[Valu
     inputs, traced = [], False
     for name, arg in zip(names, args):
         if isinstance(arg, Value):
-            inputs.append(arg)
+            with enable_grad():  # the copy must stay linked to arg, whatever the mode
+                copy = apply_op(IDENTITY, arg)
+            copy.label = arg.label or name
+            inputs.append(copy)
             traced = True
         else:
             try:

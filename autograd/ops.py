@@ -183,6 +183,10 @@ POW = Op(
     ("y * x**(y-1)", "out * ln(x)"),
 )
 NEG = Op("neg", lambda x: -x, lambda out, x: (-1.0,), ("-1",))
+# A new node with its input's value. A function transformation given a Value
+# differentiates with respect to such a copy, not the Value itself, so that
+# the function's closures over that Value count as constants (as in JAX).
+IDENTITY = Op("id", lambda x: x, lambda out, x: (1.0,), ("1",))
 ABS = Op("abs", abs, lambda out, x: (_sign(float(x)),), ("sign(x)",))
 EXP = Op("exp", _exp, lambda out, x: (out,), ("out",))
 LOG = Op("log", _log, lambda out, x: (1 / x,), ("1/x",))
