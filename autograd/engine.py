@@ -220,7 +220,9 @@ _ONE: Any = _One()
 
 
 def _number(g: Any) -> float:
-    return 0.0 if g is NO_GRADIENT or g is _ONE else float(g)
+    if g is _ONE:  # the output is itself one of the inputs: d x / d x = 1
+        return 1.0
+    return 0.0 if g is NO_GRADIENT else float(g)
 
 
 def _check_gradient_arguments(output: Any, inputs: Any) -> list[Value]:

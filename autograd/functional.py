@@ -13,6 +13,14 @@ outer variables its function closes over::
     f = lambda x: x * grad(lambda y: x * y)(2.0)[0]     # x * x
     grad(f)(1.0)                                        # (2.0,)
 
+The same holds in an ordinary (eager) computation: a result that depends on
+Values made before the call (the ``x`` that ``lambda t: x * t`` closes over)
+comes back as a Value connected to them, as torch.func does::
+
+    x = Value(1.0)
+    y = x * grad(lambda t: x * t)(2.0)[0]               # x * x
+    y.backward()                                        # x.grad == 2.0
+
 A transformation never reads or writes ``.grad``: gradients come from
 [`autograd.gradients`][autograd.engine.gradients], which returns them.
 """
@@ -27,7 +35,7 @@ from typing import Any
 from autograd.engine import gradients
 from autograd.modes import enable_grad
 from autograd.ops import IDENTITY
-from autograd.value import Value, _as_float, apply_op
+from autograd.value import Value, _as_float, apply_op, next_creation_number
 
 Argnums = int | Sequence[int] | None
 
@@ -64,8 +72,9 @@ def value_and_grad(f: Callable[..., Any], argnums: Argnums = None) -> Callable[.
     def value_and_gradient(*args: Any) -> tuple[Any, Any]:
         call = _Call(f, args, argnums)
         out = _scalar_output(f, call.run())
-        derivatives = gradients(out, call.wrt, create_graph=call.nested)
-        value = out if call.nested else out.data
+        nested = call.keeps_values(out)
+        derivatives = gradients(out, call.wrt, create_graph=nested)
+        value = out if nested else out.data
         return value, (derivatives[0] if isinstance(argnums, int) else derivatives)
 
     return _named(value_and_gradient, "value_and_grad", f)
@@ -85,7 +94,8 @@ def hessian(f: Callable[..., Any], argnums: Argnums = None) -> Callable[..., lis
         call = _Call(f, args, argnums)
         out = _scalar_output(f, call.run())
         first = gradients(out, call.wrt, create_graph=True)
-        return [list(gradients(g, call.wrt, create_graph=call.nested)) for g in first]
+        nested = call.keeps_values(out)
+        return [list(gradients(g, call.wrt, create_graph=nested)) for g in first]
 
     return _named(second_derivatives, "hessian", f)
 
@@ -104,11 +114,9 @@ def jacobian(f: Callable[..., Any], argnums: Argnums = None) -> Callable[..., li
             raise TypeError(
                 f"jacobian: {_name(f)} must return a list of Values, got {type(outputs).__name__}"
             )
-        rows = []
-        for i, out in enumerate(outputs):
-            out = _as_output(out, f"output {i} of {_name(f)}")
-            rows.append(list(gradients(out, call.wrt, create_graph=call.nested)))
-        return rows
+        checked = [_as_output(out, f"output {i} of {_name(f)}") for i, out in enumerate(outputs)]
+        nested = call.keeps_values(*checked)
+        return [list(gradients(out, call.wrt, create_graph=nested)) for out in checked]
 
     return _named(jacobian_rows, "jacobian", f)
 
@@ -119,11 +127,12 @@ class _Call:
     Numbers become fresh leaf Values (labelled with f's parameter names);
     Values pass through. The call is *nested*, and must return Values, when it
     was given a Value or runs inside another transformation (whose variables
-    ``f`` may close over).
+    ``f`` may close over); see also ``keeps_values``.
     """
 
     def __init__(self, f: Callable[..., Any], args: Sequence[Any], argnums: Argnums) -> None:
         self.f = f
+        self.start = next_creation_number()  # every Value made from here on belongs to this call
         self.inputs, given_values = _trace_inputs(f, args)
         self.wrt = [self.inputs[i] for i in _chosen(argnums, len(self.inputs))]
         self.nested = given_values or _depth.get() > 0
@@ -136,6 +145,15 @@ class _Call:
                 return self.f(*self.inputs)
         finally:
             _depth.reset(token)
+
+    def keeps_values(self, *outputs: Value) -> bool:
+        """Whether the results must be Values: the call is nested, or ``outputs`` depend on
+        Values made before it (f closes over them, in an eager computation).
+
+        Returning floats there would cut the graph: in ``x * grad(lambda t: x * t)(2.0)[0]``
+        the gradient is x itself, and y = x * x must send its gradient through both factors.
+        """
+        return self.nested or _reaches_older_than(self.start, outputs)
 
 
 # ----------------------------------------------------------------------------
@@ -173,6 +191,21 @@ def _trace_inputs(f: Callable[..., Any], args: Sequence[Any]) -> tuple[list[Valu
                     f"{_name(f)}: argument {name!r} must be a real number, got {type(arg).__name__}: {arg!r}"
                 ) from None
     return inputs, traced
+
+
+def _reaches_older_than(start: int, outputs: Sequence[Value]) -> bool:
+    """Whether any node that ``outputs`` were computed from was made before ``start``."""
+    seen: set[Value] = set()
+    stack = list(outputs)
+    while stack:
+        node = stack.pop()
+        if node._created < start:
+            return True
+        for child in node._children:
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return False
 
 
 def _parameter_names(f: Callable[..., Any], count: int) -> list[str]:

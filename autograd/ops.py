@@ -23,7 +23,12 @@ Every forward rule may raise for inputs outside its domain, naming the op; a
 result that is not finite (an overflow) is refused for every op in one place,
 where nodes are built ([`autograd.value.new_node`][]).
 
-Adding an op means adding one entry here (and one line to the tests' op list).
+This table is the one list of ops. The other layers build their own tables from
+[`TABLE`][autograd.ops.TABLE] (the command line's functions, the compiler's names, the
+PyTorch replay), and one test checks that every op has every column: adding an op
+means adding one entry here and one entry to the tests' registry (``tests/registry.py``),
+which then runs it through every path (backward, gradients of gradients, the function
+transformations, the compiler, PyTorch) against a reference written with sympy.
 """
 
 from __future__ import annotations
@@ -50,6 +55,12 @@ class Op:
         number: the number built into an op made for it: n in ``x ** n``
             ([`power_op`][autograd.ops.power_op]), c in ``c ** x``
             ([`base_power_op`][autograd.ops.base_power_op]); else None.
+        notation: how an expression writes it: ``"infix"`` (``x + y``), ``"prefix"``
+            (``-x``), ``"call"`` (``tanh(x)``, also a Value method of that name) or
+            ``"internal"`` (made by the library, never written by hand).
+        arity: the number of inputs, or None for any number (sum, dot).
+        word: the op's name as an identifier (``"add"`` for ``+``), for generated code;
+            ``""`` if it has none (the compiler then makes one).
     """
 
     name: str
@@ -57,6 +68,13 @@ class Op:
     derivative: Callable[..., tuple[Any, ...]]
     formulas: tuple[str, ...]
     number: float | None = None
+    notation: str = "call"
+    arity: int | None = 1
+    word: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.word and self.name.isidentifier():  # a frozen dataclass is set this way
+            object.__setattr__(self, "word", self.name)
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
@@ -172,21 +190,28 @@ def _pow_exponent_derivative(out: Any, x: Any) -> Any:
 # ----------------------------------------------------------------------------
 
 # operator.add and friends are C functions: cheaper to call than a lambda.
-ADD = Op("+", operator.add, lambda out, x, y: (1.0, 1.0), ("1", "1"))
-SUB = Op("-", operator.sub, lambda out, x, y: (1.0, -1.0), ("1", "-1"))
-MUL = Op("*", operator.mul, lambda out, x, y: (y, x), ("y", "x"))
-DIV = Op("/", _divide, lambda out, x, y: (1 / y, -out / y), ("1/y", "-out/y"))
-POW = Op(
+def _infix(symbol: str, word: str, forward: Callable[..., float], derivative: Callable[..., tuple[Any, ...]],
+           formulas: tuple[str, str]) -> Op:
+    """A two-input op written between its inputs (``x + y``)."""
+    return Op(symbol, forward, derivative, formulas, notation="infix", arity=2, word=word)
+
+
+ADD = _infix("+", "add", operator.add, lambda out, x, y: (1.0, 1.0), ("1", "1"))
+SUB = _infix("-", "sub", operator.sub, lambda out, x, y: (1.0, -1.0), ("1", "-1"))
+MUL = _infix("*", "mul", operator.mul, lambda out, x, y: (y, x), ("y", "x"))
+DIV = _infix("/", "div", _divide, lambda out, x, y: (1 / y, -out / y), ("1/y", "-out/y"))
+POW = _infix(
     "**",
+    "pow",
     _power,
     lambda out, x, y: (_pow_base_derivative(x, y), _pow_exponent_derivative(out, x)),
     ("y * x**(y-1)", "out * ln(x)"),
 )
-NEG = Op("neg", lambda x: -x, lambda out, x: (-1.0,), ("-1",))
+NEG = Op("neg", lambda x: -x, lambda out, x: (-1.0,), ("-1",), notation="prefix")
 # A new node with its input's value. A function transformation given a Value
 # differentiates with respect to such a copy, not the Value itself, so that
 # the function's closures over that Value count as constants (as in JAX).
-IDENTITY = Op("id", lambda x: x, lambda out, x: (1.0,), ("1",))
+IDENTITY = Op("id", lambda x: x, lambda out, x: (1.0,), ("1",), notation="internal")
 ABS = Op("abs", abs, lambda out, x: (_sign(float(x)),), ("sign(x)",))
 EXP = Op("exp", _exp, lambda out, x: (out,), ("out",))
 LOG = Op("log", _log, lambda out, x: (1 / x,), ("1/x",))
@@ -202,13 +227,14 @@ RELU = Op(
 
 # Ops with any number of inputs. Fusing a neuron's weighted sum into one node
 # (instead of 2n nodes of * and +) is what keeps training fast in pure Python.
-SUM = Op("sum", lambda *xs: sum(xs), lambda out, *xs: (1.0,) * len(xs), ("1",))
+SUM = Op("sum", lambda *xs: sum(xs), lambda out, *xs: (1.0,) * len(xs), ("1",), arity=None)
 DOT = Op(
     "dot",
     # inputs are w_1..w_n followed by x_1..x_n; out = sum_i w_i * x_i
     lambda *wx: sum(map(operator.mul, wx[: len(wx) // 2], wx[len(wx) // 2 :])),
     lambda out, *wx: wx[len(wx) // 2 :] + wx[: len(wx) // 2],
     ("x_i", "w_i"),  # d/dw_i = x_i, d/dx_i = w_i
+    arity=None,
 )
 
 
@@ -223,7 +249,8 @@ def power_op(n: float) -> Op:
     def derivative(out: Any, x: Any) -> tuple[Any]:
         return (_pow_base_derivative(x, n),)
 
-    return Op(f"**{shown}", lambda x: _power(x, n), derivative, (f"{shown} * x**{n - 1:g}",), number=n)
+    return Op(f"**{shown}", lambda x: _power(x, n), derivative, (f"{shown} * x**{n - 1:g}",), number=n,
+              notation="internal", word="pow")
 
 
 @lru_cache(maxsize=256)
@@ -241,8 +268,20 @@ def base_power_op(c: float) -> Op:
         lambda out, y: (_pow_exponent_derivative(out, c),),
         (f"out * ln({shown})",),
         number=c,
+        notation="internal",
+        word="pow",
     )
 
 
-UNARY_OPS: dict[str, Op] = {op.name: op for op in (NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU)}
-BINARY_OPS: dict[str, Op] = {op.name: op for op in (ADD, SUB, MUL, DIV, POW)}
+TABLE: tuple[Op, ...] = (ADD, SUB, MUL, DIV, POW, NEG, IDENTITY, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU,
+                         SUM, DOT)
+"""Every op with a fixed meaning. ``x ** n`` and ``c ** x`` are families of ops, one per
+number, made by [`power_op`][autograd.ops.power_op] and [`base_power_op`][autograd.ops.base_power_op]."""
+
+BY_NAME: dict[str, Op] = {op.name: op for op in TABLE}
+INFIX_OPS: dict[str, Op] = {op.name: op for op in TABLE if op.notation == "infix"}
+"""The ops written between their inputs, by symbol: ``+ - * / **``."""
+FUNCTION_OPS: dict[str, Op] = {op.name: op for op in TABLE if op.notation == "call" and op.arity == 1}
+"""The one-input ops written as a call, by name: ``tanh(x)``, ``abs(x)``, ..."""
+UNARY_OPS: dict[str, Op] = {op.name: op for op in TABLE if op.arity == 1 and op.notation != "internal"}
+BINARY_OPS = INFIX_OPS

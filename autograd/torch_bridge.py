@@ -38,34 +38,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from autograd.engine import topological_order
 from autograd.modes import enable_grad
-from autograd.ops import (
-    ABS,
-    ADD,
-    DIV,
-    DOT,
-    EXP,
-    LOG,
-    MUL,
-    NEG,
-    POW,
-    RELU,
-    SIGMOID,
-    SQRT,
-    SUB,
-    SUM,
-    TANH,
-    Op,
-    base_power_op,
-    power_op,
-)
+from autograd.ops import BY_NAME, Op, base_power_op, power_op
 from autograd.value import Value
 
 if TYPE_CHECKING:
     import torch
 
-# the ops of the table that PyTorch has under the same meaning, by name
-TABLE_OPS = {op.name: op for op in (ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU,
-                                    SUM, DOT)}
+# the ops of the table by name: each has a PyTorch twin (see torch_twins)
+TABLE_OPS = BY_NAME
 
 
 class Step(NamedTuple):
@@ -193,6 +173,7 @@ def _replay_groups(torch: Any, groups: dict[Program, list[int]], flat: list[Any]
 def _replay(torch: Any, program: Program, arguments: list[Any], count: int) -> Any:
     """Evaluate ``program`` with torch ops on 1-D ``arguments`` of length ``count``."""
     like = arguments[0]
+    twins = torch_twins(torch)
     results: list[Any] = []
     for step in program:
         inputs = [results[k] for k in step.inputs]
@@ -200,31 +181,32 @@ def _replay(torch: Any, program: Program, arguments: list[Any], count: int) -> A
             results.append(arguments[step.argument])
         elif step.kind == "constant":
             results.append(torch.tensor(step.number, dtype=like.dtype, device=like.device))
+        elif step.kind == "x**n":
+            results.append(torch.pow(inputs[0], step.number))
+        elif step.kind == "c**x":
+            results.append(torch.pow(step.number, inputs[0]))
         else:
-            results.append(_torch_op(torch, step, inputs))
+            results.append(twins[step.kind](*inputs))
     # a result that depends on no argument is a 0-d constant: give it one entry per element
     return torch.broadcast_to(results[-1], (count,))
 
 
-def _torch_op(torch: Any, step: Step, inputs: list[Any]) -> Any:
-    """PyTorch's version of one op of the table, applied to the tensors of its inputs."""
-    unary = {"neg": operator.neg, "abs": torch.abs, "exp": torch.exp, "log": torch.log, "sqrt": torch.sqrt,
-             "tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu}
-    binary = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": torch.pow}
-    if step.kind in unary:
-        return unary[step.kind](inputs[0])
-    if step.kind in binary:
-        return binary[step.kind](inputs[0], inputs[1])
-    if step.kind == "x**n":
-        return torch.pow(inputs[0], step.number)
-    if step.kind == "c**x":
-        return torch.pow(step.number, inputs[0])
-    if step.kind == "sum":  # added left to right, as chaingrad's sum() does
-        return reduce(operator.add, inputs)
-    if step.kind == "dot":  # inputs are w_1..w_n, x_1..x_n; sum of w_i * x_i, left to right
-        half = len(inputs) // 2
-        return reduce(operator.add, map(operator.mul, inputs[:half], inputs[half:]))
-    raise AssertionError(f"no PyTorch op for step {step.kind!r}")  # _step makes only the kinds above
+def torch_twins(torch: Any) -> dict[str, Callable[..., Any]]:
+    """PyTorch's version of every op of the table, by the op's name (a test checks that none is missing).
+
+    sum and dot add their terms left to right, as chaingrad's do, so both round alike.
+    """
+
+    def dot(*wx: Any) -> Any:  # inputs are w_1..w_n, x_1..x_n
+        half = len(wx) // 2
+        return reduce(operator.add, map(operator.mul, wx[:half], wx[half:]))
+
+    return {
+        "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": torch.pow,
+        "neg": operator.neg, "id": torch.clone, "abs": torch.abs, "exp": torch.exp, "log": torch.log,
+        "sqrt": torch.sqrt, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu,
+        "sum": lambda *xs: reduce(operator.add, xs), "dot": dot,
+    }
 
 
 def import_torch(what: str) -> Any:

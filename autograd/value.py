@@ -55,6 +55,11 @@ CONSTANT = Op("const", lambda: 0.0, lambda out: (), ())
 _creation_counter = itertools.count()
 
 
+def next_creation_number() -> int:
+    """A number no Value made so far has, and every Value made from now on exceeds."""
+    return next(_creation_counter)
+
+
 def _as_float(data: Any) -> float:
     """Check that data is a finite real number and return it as a float."""
     if isinstance(data, bool) or not isinstance(data, numbers.Real):
@@ -326,12 +331,9 @@ def _record_in_mode(node: Value, op: Op, inputs: tuple[Value, ...], mode: Mode) 
         mode.creation_sites[node] = caller_outside_package()
 
 
-_INFIX = {"+", "-", "*", "/", "**"}
-
-
 def _not_finite(op: Op, inputs: tuple[Value, ...], data: float) -> ArithmeticError | ValueError:
     numbers = [f"{v.data!r}" for v in inputs]
-    shown = f" {op.name} ".join(numbers) if len(inputs) == 2 and op.name in _INFIX else (
+    shown = f" {op.name} ".join(numbers) if op.notation == "infix" else (
         f"{op.name}({', '.join(numbers)})"
     )
     if data != data:  # NaN: only an op written outside the table can produce one from finite inputs

@@ -29,6 +29,7 @@ involved.
 from __future__ import annotations
 
 import ast
+import functools
 import keyword
 import math
 import operator
@@ -36,7 +37,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeAlias
 
 from autograd.modes import no_grad
-from autograd.ops import BINARY_OPS, UNARY_OPS, Op
+from autograd.ops import FUNCTION_OPS, INFIX_OPS, Op
 from autograd.value import Value, apply_op
 
 __all__ = [
@@ -69,17 +70,11 @@ _TOO_DEEP = (
 )
 
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
-    "exp": Value.exp,
-    "log": Value.log,
-    "sqrt": Value.sqrt,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
-    "abs": Value.__abs__,
+    name: functools.partial(apply_op, op) for name, op in FUNCTION_OPS.items()
 }
-"""The functions an expression may call, by name (each is also an op of the table, same name)."""
+"""The functions an expression may call, by name: the one-input ops of the table written as calls."""
 
-# Python's operator node -> the engine op it means (a key of ops.BINARY_OPS)
+# Python's operator node -> the engine op it means (a key of ops.INFIX_OPS)
 # and the Python operator that makes a Value build that op.
 _BINARY: dict[type[ast.operator], tuple[str, Callable[[Any, Any], Any]]] = {
     ast.Add: ("+", operator.add),
@@ -363,13 +358,13 @@ def _evaluate_one(node: ast.expr, operands: list[Scalar], leaves: Mapping[str, V
         left, right = operands
         if isinstance(left, Value) or isinstance(right, Value):
             return python_operator(left, right)  # the engine records one node
-        return _numbers_only(BINARY_OPS[symbol], left, right)
+        return _numbers_only(INFIX_OPS[symbol], left, right)
     if isinstance(node, ast.Call):
         name = node.func.id  # type: ignore[attr-defined]  # checked by _call_refusal
         (argument,) = operands
         if isinstance(argument, Value):
             return FUNCTIONS[name](argument)
-        return _numbers_only(UNARY_OPS[name], argument)
+        return _numbers_only(FUNCTION_OPS[name], argument)
     raise AssertionError(f"unchecked node {type(node).__name__}")  # parse_expression refuses it first
 
 

@@ -130,8 +130,8 @@ class Line:
             return f"{self.target} = {term.render(flavour)}" + (f"  # {comment}" if comment else "")
         lines = [f"{self.target} = ("]
         for k, (term, comment) in enumerate(parts):
-            if k == 0:
-                text = term.render(flavour)
+            if k == 0:  # a choice (a if c else b) first in a sum must keep its parentheses
+                text = term.inside(SUM, flavour)
             elif isinstance(term, Negative):  # a + (-b) is a - b, to the last bit
                 text = f"- {term.operand.inside(SUM + 1, flavour)}"
             else:

@@ -25,6 +25,7 @@ from enum import Enum
 from autograd.compiler.expressions import Expr, Name
 from autograd.compiler.tracing import Comparison, Trace, is_parameter
 from autograd.engine import topological_order
+from autograd.ops import Op
 from autograd.value import Value
 
 
@@ -79,7 +80,6 @@ RESERVED = frozenset({
     "exp", "log", "sqrt", "tanh", "sigmoid", "pow", "abs", "sum", "where", "logical_and",
     "isfinite", "guard", "GuardError", "NotFiniteError", "not_finite", "params", "seed",
 })
-_STEMS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}  # other ops go by their names
 
 
 # Each node's name n also names grad_n (its gradient), local_n (local derivatives that a rule
@@ -130,10 +130,9 @@ def _identifier(text: str) -> str:
     return f"{name}_" if keyword.iskeyword(name) else name
 
 
-def _stem(op_name: str) -> str:
-    if op_name in _STEMS:
-        return _STEMS[op_name]
-    return "pow" if "**" in op_name else _identifier(op_name)
+def _stem(op: Op) -> str:
+    """What a node is named after: its op's word (``add``), or a name made from its op's name."""
+    return op.word or _identifier(op.name)
 
 
 def build_program(trace: Trace) -> Program:
@@ -214,4 +213,4 @@ def _name_nodes(inputs: tuple[Node, ...], nodes: list[Node], output: Node) -> No
         elif node.kind is Kind.PARAMETER:
             node.name = namer.name(f"param{count}")
         else:
-            node.name = namer.name(f"{_stem(node.value._op.name)}{count}")
+            node.name = namer.name(f"{_stem(node.value._op)}{count}")

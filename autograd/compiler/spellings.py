@@ -50,6 +50,7 @@ from autograd.ops import (
     DIV,
     DOT,
     EXP,
+    IDENTITY,
     LOG,
     MUL,
     NEG,
@@ -142,6 +143,7 @@ TABLE: dict[Op, Spelling] = {
     # math.pow, not **: ** gives a complex number for (-8) ** (1/3); math.pow raises
     POW: Spelling(lambda x, y: call("pow", x, y), _pow_derivatives),
     NEG: Spelling(lambda x: -x, passes_on=ALL_INPUTS, bound=_same),
+    IDENTITY: Spelling(lambda x: x, passes_on=ALL_INPUTS, bound=_same),
     ABS: Spelling(lambda x: call("abs", x), lambda out, x: (_sign(x),), ALL_INPUTS, _same),
     EXP: Spelling(lambda x: call("exp", x), bound=_exp_bound),  # exp(-inf) is 0
     # |log x| <= 745 for every positive float x (log of the smallest is -744.4)

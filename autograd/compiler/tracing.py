@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd.modes import caller_outside_package, observe_values
-from autograd.value import CONSTANT, Value
+from autograd.value import CONSTANT, Value, next_creation_number
 
 _COMPARISONS = {"__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">="}
 _REPLACED = (*_COMPARISONS, "__float__")
@@ -62,11 +62,6 @@ class Trace:
     output: Value
     comparisons: tuple[Comparison, ...]
     start: int  # Values created before this number existed before the call (parameters)
-
-
-def next_creation_number() -> int:
-    """The creation number the next Value will get (Values are numbered as they are made)."""
-    return Value(0.0)._created + 1
 
 
 def is_parameter(node: Value, start: int) -> bool:
