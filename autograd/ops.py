@@ -165,6 +165,8 @@ def _pow_base_derivative(x: Any, y: Any) -> Any:
             raise ZeroDivisionError(
                 f"**: d(x**y)/dx = y * x**(y-1) is infinite at x = 0 for y = {float(y)!r} < 1"
             )
+    if isinstance(x, (int, float)) and isinstance(y, (int, float)):
+        return y * _power(x, y - 1)  # on numbers: an overflow is refused with the op's own message
     return y * x ** (y - 1)
 
 
@@ -247,6 +249,8 @@ def power_op(n: float) -> Op:
     shown = f"{n:g}"
 
     def derivative(out: Any, x: Any) -> tuple[Any]:
+        if n == 0:  # x ** 0 is the constant 1: its slope, and every higher derivative, is 0
+            return (0.0,)
         return (_pow_base_derivative(x, n),)
 
     return Op(f"**{shown}", lambda x: _power(x, n), derivative, (f"{shown} * x**{n - 1:g}",), number=n,

@@ -75,3 +75,24 @@ def test_the_gradient_of_an_input_with_respect_to_itself_is_one_in_a_graph_too()
     assert slope.data == 1.0
     assert jacobian(lambda t: [t])(Value(3.0))[0][0].data == 1.0
     assert autograd.gradients(x, [x]) == (1.0,)
+
+
+def test_a_power_whose_slope_overflows_says_so_in_words():
+    """Found by the op registry: the slope of x**-1 at x = 1e-200 is -1e400, and backward
+    raised Python's bare ``OverflowError: (34, 'Numerical result out of range')``."""
+    x = Value(1e-200)
+    try:
+        (x**-1).backward()
+    except OverflowError as error:
+        assert "too large for a float" in str(error) and "34" not in str(error)
+    else:
+        raise AssertionError("the slope -1e400 is not a float: backward must refuse it")
+
+
+def test_every_derivative_of_x_to_the_zero_is_zero():
+    """Found by the op registry: x**0 is the constant 1, so every derivative is 0; its second
+    derivative at x = 1e-200 overflowed (0 * -1 * x**-2) instead."""
+    x = Value(1e-200)
+    (slope,) = autograd.gradients(x**0, [x], create_graph=True)
+    assert slope.data == 0.0
+    assert autograd.gradients(slope, [x]) == (0.0,)

@@ -172,8 +172,8 @@ def power_spelling(n: float) -> Spelling:
         return x**n if n.is_integer() else call("pow", x, n)
 
     def derivatives(out: Any, x: Any) -> tuple[Any, ...]:
-        if n == 0:  # x ** 0 is the constant 1; the formula would divide by 0 at x == 0
-            return (where(compare("==", x, 0.0), 0.0, n * call("pow", x, n - 1)),)
+        if n == 0:  # x ** 0 is the constant 1: slope 0 everywhere (the formula would divide by 0 at 0)
+            return (0.0,)
         return (n * x ** (n - 1) if (n - 1).is_integer() else n * call("pow", x, n - 1),)
 
     def bound(x: float) -> float:
