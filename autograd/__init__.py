@@ -27,7 +27,7 @@ import importlib
 from typing import Any
 
 from autograd.compiler import compile
-from autograd.engine import gradients, topological_order
+from autograd.engine import StaleGraphError, gradients, topological_order
 from autograd.functional import grad, hessian, jacobian, value_and_grad
 from autograd.gradcheck import GradientCheckError, central_difference, gradcheck, numerical_gradient
 from autograd.modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
@@ -73,6 +73,7 @@ __all__ = [
     "NodeCheckReport",
     "Op",
     "Player",
+    "StaleGraphError",
     "TeachingWarning",
     "Value",
     "apply_op",

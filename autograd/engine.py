@@ -32,6 +32,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from autograd.modes import creation_site, enable_grad
+from autograd.ops import DETACHED
 
 if TYPE_CHECKING:
     from autograd.value import Value
@@ -42,8 +43,9 @@ added: ``observer(node, upstream, local_derivatives)``."""
 
 BackwardHook = Callable[["Value"], None]
 backward_hooks: list[BackwardHook] = []
-"""Functions called with the root at the start of every [`backward`][autograd.engine.backward] (the
-teaching layer registers its warnings here; the engine knows nothing of them)."""
+"""Functions called with the root by every [`backward`][autograd.engine.backward] before it
+writes ``.grad`` (the teaching layer registers its warnings here; the engine knows nothing
+of them)."""
 
 
 def topological_order(root: Value, *more_roots: Value) -> list[Value]:
@@ -68,6 +70,74 @@ def topological_order(root: Value, *more_roots: Value) -> list[Value]:
 _creation_time = attrgetter("_created")
 
 
+# ----------------------------------------------------------------------------
+# Graphs that cannot be differentiated: computed under no_grad, or out of date
+# ----------------------------------------------------------------------------
+
+
+class StaleGraphError(RuntimeError):
+    """A Value's ``.data`` was changed after the graph was computed from it."""
+
+
+def checked_order(root: Value) -> list[Value]:
+    """[`topological_order`][autograd.engine.topological_order] of a graph that can be differentiated:
+    one computed with gradients on (not under ``no_grad``), and up to date."""
+    refuse_detached(root)
+    order = topological_order(root)
+    refuse_stale(order)
+    return order
+
+
+def refuse_detached(root: Value) -> None:
+    """Refuse to differentiate a result computed under ``no_grad()``: it remembers no graph."""
+    if root._op is DETACHED:
+        raise RuntimeError(
+            "this Value was computed under no_grad(), so it remembers no graph and has no gradient "
+            "to compute; compute it outside no_grad() (or inside enable_grad()) to differentiate it"
+        )
+
+
+latest_change = -1
+"""When the latest change of any Value's ``.data`` happened, on the creation counter's clock
+(``Value.data``'s setter writes it)."""
+
+NEVER_CHANGED = -1
+
+
+def refuse_stale(order: Sequence[Value]) -> None:
+    """Refuse a graph in which some Value's ``.data`` changed after a node was computed from it.
+
+    Such a graph holds the old numbers, and its gradients would be those of the old
+    point: the classic bug of computing the loss once, outside the training loop. Like
+    PyTorch's version counters, every change of ``.data`` is stamped with the creation
+    counter. If the latest change anywhere came before the graph's first computed node
+    was made (a training loop that computes its loss after each step), nothing in it can
+    be out of date, and that is all this costs; otherwise every node is looked at: one
+    made before an input's change, or changed itself after it was made, is out of date.
+    """
+    first_computed = next((node._created for node in order if node._children), None)
+    if first_computed is None or latest_change < first_computed:
+        return
+    for node in order:
+        if not node._children:
+            continue
+        for used in (*node._children, node):
+            if getattr(used, "_changed", NEVER_CHANGED) > node._created:
+                raise StaleGraphError(_stale_message(used, node))
+
+
+def _stale_message(changed: Value, node: Value) -> str:
+    what = f"{_name(changed)} (now {changed._data!r})"
+    used = "was changed after it was computed" if changed is node else (
+        f"was changed after the {node._op.name} node that uses it was computed"
+    )
+    return (
+        f"{what} {used}: its .data was set since, so this graph holds the old number and its "
+        "gradients would be those of the old point. Compute the forward pass again after changing "
+        ".data (in a training loop: compute the loss inside the loop, after optimizer.step())"
+    )
+
+
 def local_derivatives(node: Value) -> tuple[float, ...]:
     """d node / d input_i for every input of ``node``, as floats.
 
@@ -77,10 +147,10 @@ def local_derivatives(node: Value) -> tuple[float, ...]:
     """
     inputs = node._children
     if len(inputs) == 2:
-        return node._op.derivative(node.data, inputs[0].data, inputs[1].data)
+        return node._op.derivative(node._data, inputs[0]._data, inputs[1]._data)
     if len(inputs) == 1:
-        return node._op.derivative(node.data, inputs[0].data)
-    return node._op.derivative(node.data, *[child.data for child in inputs])
+        return node._op.derivative(node._data, inputs[0]._data)
+    return node._op.derivative(node._data, *[child._data for child in inputs])
 
 
 def differentiable_local_derivatives(node: Value) -> tuple[Any, ...]:
@@ -125,7 +195,7 @@ def chain_rule(
     Returns:
         The topological order and the gradient of every node in it.
     """
-    order = topological_order(root)
+    order = checked_order(root)
     derivatives = differentiable_local_derivatives if differentiable else local_derivatives
     grads: dict[Value, Any] = dict.fromkeys(order, NO_GRADIENT if differentiable else 0.0)
     grads[root] = seed
@@ -161,10 +231,10 @@ def backward(root: Value, observer: Observer | None = None) -> None:
     from counting the first call's flow twice. ``observer`` watches each step
     (see [`chain_rule`][autograd.engine.chain_rule]); the recorded replay passes one.
     """
-    for hook in backward_hooks:
-        hook(root)
     _, grads = chain_rule(root, observer=observer)
     refuse_overflow(root, grads)
+    for hook in backward_hooks:  # after the walk: a graph it refuses gets its error, not a warning
+        hook(root)
     for node, gradient in grads.items():
         if node._children:
             node.grad = gradient

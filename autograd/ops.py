@@ -277,6 +277,16 @@ def base_power_op(c: float) -> Op:
     )
 
 
+# Leaves have no op that made them, but every node has an ``_op``, so that code reading
+# the graph never meets None. VARIABLE marks the Values you create; CONSTANT marks a
+# number that an expression turned into a Value (the 2 in ``2 * x``); DETACHED marks a
+# result computed under no_grad: a leaf that remembers nothing, so backward from it is
+# refused (there is no graph to walk).
+VARIABLE = Op("", lambda: 0.0, lambda out: (), (), notation="internal", arity=0)
+CONSTANT = Op("const", lambda: 0.0, lambda out: (), (), notation="internal", arity=0)
+DETACHED = Op("", lambda: 0.0, lambda out: (), (), notation="internal", arity=0)
+
+
 TABLE: tuple[Op, ...] = (ADD, SUB, MUL, DIV, POW, NEG, IDENTITY, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU,
                          SUM, DOT)
 """Every op with a fixed meaning. ``x ** n`` and ``c ** x`` are families of ops, one per

@@ -13,6 +13,7 @@ import itertools
 import numbers
 from collections.abc import Iterable, Sequence
 from math import isfinite
+from operator import attrgetter
 from typing import Any, TypeAlias
 
 from autograd import engine
@@ -20,6 +21,8 @@ from autograd.modes import DEFAULT_MODE, Mode, caller_outside_package, current_m
 from autograd.ops import (
     ABS,
     ADD,
+    CONSTANT,
+    DETACHED,
     DIV,
     DOT,
     EXP,
@@ -33,6 +36,7 @@ from autograd.ops import (
     SUB,
     SUM,
     TANH,
+    VARIABLE,
     Op,
     base_power_op,
     power_op,
@@ -41,12 +45,6 @@ from autograd.ops import (
 Number: TypeAlias = int | float
 Operand: TypeAlias = "Value | int | float"
 
-# Leaves have no op that made them, but every node has an ``_op``, so that
-# code reading the graph never meets None. VARIABLE marks the Values you create
-# (and results computed under no_grad); CONSTANT marks a number that an
-# expression turned into a Value (the 2 in ``2 * x``).
-VARIABLE = Op("", lambda: 0.0, lambda out: (), ())
-CONSTANT = Op("const", lambda: 0.0, lambda out: (), ())
 
 
 # Every node gets the next number of this counter when it is made. A node's
@@ -88,19 +86,32 @@ class Value:
     ``a.data == b.data``. The orderings ``< <= > >=`` compare ``.data``.
     """
 
-    __slots__ = ("data", "grad", "label", "_children", "_op", "_created")
+    __slots__ = ("_data", "grad", "label", "_children", "_op", "_created", "_changed")
     # Make NumPy scalars hand ``np.float64(2) * v`` over to Value.__rmul__.
     __array_ufunc__ = None
 
     def __init__(self, data: Number, label: str = "") -> None:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
-        self.data: float = _as_float(data)
+        self._data: float = _as_float(data)
         self.grad: float = 0.0
         self.label = label
         self._children: tuple[Value, ...] = ()
         self._op: Op = VARIABLE
         self._created = next(_creation_counter)
+
+    # -- the number, and when it was last changed ----------------------------------
+
+    def _set_data(self, number: float) -> None:
+        # Stamp the change with the creation counter: any node made *before* this moment
+        # from this Value holds the old number, and backward through it is refused. (The
+        # slot _changed stays empty until the first change: nodes are made without it.)
+        self._data = number
+        self._changed = engine.latest_change = next(_creation_counter)
+
+    # Reading is a C-level attribute fetch (attrgetter), as quick as a plain attribute;
+    # only writing runs Python code, to stamp the change.
+    data = property(attrgetter("_data"), _set_data, doc="The number this node holds.")
 
     # -- read-only view of the graph, for drawing and teaching ----------------
 
@@ -280,7 +291,7 @@ def _constant(x: Number) -> Value:
             node = new_node(_as_float(x), CONSTANT, ())
         except ValueError:
             raise ValueError(f"a non-finite number cannot enter an expression: {x!r}") from None
-    node._op = CONSTANT  # also under no_grad, where new_node marks leaves VARIABLE
+    node._op = CONSTANT  # also under no_grad, where new_node marks leaves DETACHED
     return node
 
 
@@ -310,7 +321,7 @@ def new_node(data: float, op: Op, inputs: tuple[Value, ...]) -> Value:
     if not isfinite(data):
         raise _not_finite(op, inputs, data)
     node = object.__new__(Value)
-    node.data = data
+    node._data = data
     node.grad = 0.0
     node.label = ""
     node._created = next(_creation_counter)
@@ -326,7 +337,7 @@ def _record_in_mode(node: Value, op: Op, inputs: tuple[Value, ...], mode: Mode) 
     if mode.grad_enabled:
         node._children, node._op = inputs, op
     else:  # no_grad: the result is a fresh leaf that remembers nothing
-        node._children, node._op = (), VARIABLE
+        node._children, node._op = (), DETACHED
     if mode.creation_sites is not None:
         mode.creation_sites[node] = caller_outside_package()
 
@@ -343,13 +354,13 @@ def _not_finite(op: Op, inputs: tuple[Value, ...], data: float) -> ArithmeticErr
 
 def _apply(op: Op, *inputs: Value) -> Value:
     """Run ``op`` forward on the inputs' data and record it in the graph."""
-    return new_node(op.forward(*[v.data for v in inputs]), op, inputs)
+    return new_node(op.forward(*[v._data for v in inputs]), op, inputs)
 
 
 def _binary(op: Op, a: Any, b: Any) -> Value:
     """Apply a two-input op, turning a number on either side into a constant."""
     if type(a) is Value and type(b) is Value:  # the common case first
-        return new_node(op.forward(a.data, b.data), op, (a, b))
+        return new_node(op.forward(a._data, b._data), op, (a, b))
     if not isinstance(a, Value):
         if not _is_number(a):
             return NotImplemented
@@ -358,7 +369,7 @@ def _binary(op: Op, a: Any, b: Any) -> Value:
         if not _is_number(b):
             return NotImplemented
         b = _constant(b)
-    return new_node(op.forward(a.data, b.data), op, (a, b))
+    return new_node(op.forward(a._data, b._data), op, (a, b))
 
 
 def _as_values(items: Iterable[Operand], what: str) -> tuple[Value, ...]:

@@ -176,5 +176,8 @@ def test_transformations_record_inside_no_grad():
     with no_grad():
         assert grad(lambda x: x * x)(3.0) == (6.0,)
         x = Value(2.0)
-        (g,) = gradients(x * x, [x], create_graph=False)
-    assert g == 0.0  # x * x was not recorded under no_grad: no path to x
+        square = x * x  # not recorded under no_grad: differentiating it is refused, never a silent 0
+    with pytest.raises(RuntimeError, match=r"computed under no_grad\(\)"):
+        gradients(square, [x])
+    with pytest.raises(RuntimeError, match=r"computed under no_grad\(\)"):
+        square.backward()

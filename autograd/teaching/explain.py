@@ -116,7 +116,7 @@ def explain(root: Value, x: Value, max_paths: int = 64) -> Explanation:
     """
     if not isinstance(x, Value):
         raise TypeError(f"explain: expected the Value to differentiate by, got {type(x).__name__}")
-    order = engine.topological_order(root)
+    order = engine.checked_order(root)
     # paths_to_x[n]: how many paths lead from n down to x (0 if x is not below n)
     paths_to_x: dict[Value, int] = {}
     for node in order:

@@ -106,7 +106,7 @@ def check_nodes(
     alone. Tolerances as in [autograd.gradcheck][autograd.gradcheck.gradcheck]; nodes sitting
     exactly on a kink (relu or abs at 0) disagree with any finite difference.
     """
-    order = engine.topological_order(root)
+    order = engine.checked_order(root)
     if len(order) > max_nodes:
         raise ValueError(
             f"check_nodes: the graph has {len(order)} nodes; each needs a forward pass, so the "
