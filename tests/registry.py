@@ -150,11 +150,22 @@ class Entry:
     arity: int
     apply: Callable[..., Any]  # on Values: how a user writes the op
     math: Callable[..., Any]  # on sympy symbols: the same function, from the math
-    points: st.SearchStrategy[tuple[float, ...]]  # inside the domain, edges included
+    inputs: tuple[st.SearchStrategy[float], ...]  # per input: its domain, edges included
     special: tuple[Special, ...] = ()
     order: int = 2  # highest derivative order checked against the reference
     into_domain: tuple[Callable[[Any], Any], ...] = ()  # per input, for random graphs (default: any)
     smooth: bool = True  # no kink or branch in the derivative rule
+    # per input, for tests against finite differences: points a step of 1e-6 away from any
+    # edge or kink of the domain (default: the inputs above)
+    for_differences: tuple[st.SearchStrategy[float], ...] = ()
+
+    @property
+    def points(self) -> st.SearchStrategy[tuple[float, ...]]:
+        return st.tuples(*self.inputs)
+
+    @property
+    def difference_inputs(self) -> tuple[st.SearchStrategy[float], ...]:
+        return self.for_differences or self.inputs
 
     def feeders(self) -> tuple[Callable[[Any], Any], ...]:
         return self.into_domain or (anywhere,) * self.arity
@@ -164,17 +175,13 @@ class Entry:
         return _reference(self.name)
 
 
-def _points(*strategies: st.SearchStrategy[float]) -> st.SearchStrategy[tuple[float, ...]]:
-    return st.tuples(*strategies)
-
-
 SMALL = reals(-4.0, 4.0)
 POSITIVE = st.one_of(reals(1e-3, 50.0), st.sampled_from([1e-8, 1.0, 1e4]))
 
 
 def _unary(name: str, apply: Callable[[Any], Any], math_: Callable[[Any], Any],
            points: st.SearchStrategy[float], **more: Any) -> Entry:
-    return Entry(name, 1, apply, math_, _points(points), **more)
+    return Entry(name, 1, apply, math_, (points,), **more)
 
 
 def _power_entry(n: float) -> Entry:
@@ -182,11 +189,11 @@ def _power_entry(n: float) -> Entry:
     needs_positive = not float(n).is_integer()
     needs_nonzero = n < 0
     if needs_positive:
-        points, feed = _points(reals(1e-2, 20.0)), (positive_part,)
+        points, feed = (reals(1e-2, 20.0),), (positive_part,)
     elif needs_nonzero:
-        points, feed = _points(away_from_zero(4.0, 0.05)), (positive_part,)
+        points, feed = (away_from_zero(4.0, 0.05),), (positive_part,)
     else:
-        points, feed = _points(SMALL), (anywhere,)
+        points, feed = (SMALL,), (anywhere,)
     special: tuple[Special, ...] = ()
     if n == 0:
         special = (Special((0.0,), 1.0, (0.0,), "x**0 is the constant 1, even at 0: slope 0"),)
@@ -209,7 +216,7 @@ def _base_power_entry(c: float) -> Entry:
             Special((2.0,), 0.0, (0.0,), "0 ** y is 0 for every y > 0: slope 0, as in PyTorch"),
             Special((-1.0,), ZeroDivisionError, ZeroDivisionError, "0 ** negative is 1/0"),
         )
-    points = _points(reals(0.1, 4.0) if c == 0 else SMALL)
+    points = (reals(0.1, 4.0) if c == 0 else SMALL,)
     # 0 ** y is the number 0 wherever it is defined (y > 0); sympy leaves 0**y unevaluated
     formula = (lambda y: sympy.S.Zero * y) if c == 0 else (lambda y: sympy.nsimplify(c) ** y)
     return Entry(f"{c:g}**y", 1, lambda y: c**y, formula, points, special,
@@ -218,21 +225,21 @@ def _base_power_entry(c: float) -> Entry:
 
 def _dot_entry(n: int) -> Entry:
     return Entry(f"dot{n}", 2 * n, lambda *wx: dot(wx[:n], wx[n:]),
-                 lambda *wx: sum(w * x for w, x in zip(wx[:n], wx[n:])), _points(*[SMALL] * (2 * n)))
+                 lambda *wx: sum(w * x for w, x in zip(wx[:n], wx[n:])), (SMALL,) * (2 * n))
 
 
 def _sum_entry(n: int) -> Entry:
-    return Entry(f"sum{n}", n, lambda *xs: sum_values(xs), lambda *xs: sum(xs), _points(*[SMALL] * n))
+    return Entry(f"sum{n}", n, lambda *xs: sum_values(xs), lambda *xs: sum(xs), (SMALL,) * n)
 
 
 ENTRIES: dict[str, Entry] = {entry.name: entry for entry in (
-    Entry("+", 2, lambda x, y: x + y, lambda x, y: x + y, _points(SMALL, SMALL)),
-    Entry("-", 2, lambda x, y: x - y, lambda x, y: x - y, _points(SMALL, SMALL)),
-    Entry("*", 2, lambda x, y: x * y, lambda x, y: x * y, _points(SMALL, SMALL)),
-    Entry("/", 2, lambda x, y: x / y, lambda x, y: x / y, _points(SMALL, away_from_zero(4.0, 0.05)),
+    Entry("+", 2, lambda x, y: x + y, lambda x, y: x + y, (SMALL, SMALL)),
+    Entry("-", 2, lambda x, y: x - y, lambda x, y: x - y, (SMALL, SMALL)),
+    Entry("*", 2, lambda x, y: x * y, lambda x, y: x * y, (SMALL, SMALL)),
+    Entry("/", 2, lambda x, y: x / y, lambda x, y: x / y, (SMALL, away_from_zero(4.0, 0.05)),
           (Special((1.0, 0.0), ZeroDivisionError, ZeroDivisionError, "division by zero"),),
           into_domain=(anywhere, positive_part)),
-    Entry("**", 2, lambda x, y: x**y, lambda x, y: x**y, _points(reals(1e-2, 10.0), reals(-3.0, 3.0)),
+    Entry("**", 2, lambda x, y: x**y, lambda x, y: x**y, (reals(1e-2, 10.0), reals(-3.0, 3.0)),
           (Special((0.0, 2.0), 0.0, (0.0, 0.0), "0 ** y = 0 for y > 0; the slope in y is 0 there (PyTorch)"),
            Special((0.0, 1.0), 0.0, (1.0, 0.0), "0 ** 1 = 0 and d/dx x**1 = 1"),
            Special((0.0, 0.0), 1.0, (0.0, 0.0), "0 ** 0 = 1, a constant in x at x = 0 (PyTorch)"),
@@ -245,22 +252,23 @@ ENTRIES: dict[str, Entry] = {entry.name: entry for entry in (
     _unary("id", lambda x: apply_op(IDENTITY, x), lambda x: x, SMALL),
     _unary("abs", abs, sympy.Abs, SMALL,
            special=(Special((0.0,), 0.0, (0.0,), "the kink: slope 0 at 0 (sign(0) = 0, as PyTorch)"),),
-           smooth=False),
+           smooth=False, for_differences=(away_from_zero(4.0, 1e-2),)),
     _unary("exp", lambda x: x.exp(), sympy.exp, reals(-30.0, 30.0),
            special=(Special((710.0,), OverflowError, OverflowError, "exp(710) is too large for a float"),)),
     _unary("log", lambda x: x.log(), sympy.log, POSITIVE,
            special=(Special((1e-300,), math.log(1e-300), (1e300,), "near 0: large but finite"),
                     Special((0.0,), ValueError, ValueError, "log needs x > 0")),
-           into_domain=(positive_part,)),
+           into_domain=(positive_part,), for_differences=(reals(1e-3, 1e3),)),
     _unary("sqrt", lambda x: x.sqrt(), sympy.sqrt, POSITIVE,
            special=(Special((1e-300,), 1e-150, (5e149,), "near 0: large but finite"),
                     Special((0.0,), 0.0, ZeroDivisionError, "the slope 1/(2 sqrt x) is infinite at 0"),
                     Special((-1.0,), ValueError, ValueError, "sqrt needs x >= 0")),
-           into_domain=(positive_part,)),
+           into_domain=(positive_part,), for_differences=(reals(1e-3, 1e3),)),
     _unary("tanh", lambda x: x.tanh(), sympy.tanh, reals(-20.0, 20.0)),
     _unary("sigmoid", lambda x: x.sigmoid(), sympy_sigmoid, reals(-40.0, 40.0)),
     _unary("relu", lambda x: x.relu(), sympy_relu, SMALL,
-           special=(Special((0.0,), 0.0, (0.0,), "the kink: slope 0 at 0 (as PyTorch)"),), smooth=False),
+           special=(Special((0.0,), 0.0, (0.0,), "the kink: slope 0 at 0 (as PyTorch)"),), smooth=False,
+           for_differences=(away_from_zero(4.0, 1e-2),)),
     _sum_entry(1), _sum_entry(3),
     _dot_entry(1), _dot_entry(2),
     *(_power_entry(n) for n in (0.0, 1.0, 2.0, 3.0, -1.0, -2.0, 0.5, 1.5, -0.5)),

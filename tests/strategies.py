@@ -16,6 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value
+from autograd.ops import INFIX_OPS, UNARY_OPS
+from tests.registry import ENTRIES
 
 
 def reals(low: float, high: float) -> st.SearchStrategy[float]:
@@ -45,29 +47,19 @@ small = reals(-5.0, 5.0)
 
 
 # -- every op of the table, with inputs in its domain --------------------------
+# Taken from the op registry (tests/registry.py), the tests' one list of ops: each case
+# is the op as a user writes it, and per input the points where a finite difference
+# stays inside the domain and away from kinks.
 
 UnaryCase = tuple[Callable[[Any], Any], st.SearchStrategy[float]]
 BinaryCase = tuple[Callable[[Any, Any], Any], st.SearchStrategy[float], st.SearchStrategy[float]]
 
 UNARY_CASES: dict[str, UnaryCase] = {
-    "neg": (lambda x: -x, small),
-    "abs": (abs, away_from_zero(-5, 5)),
-    "exp": (lambda x: x.exp(), reals(-20, 20)),
-    "log": (lambda x: x.log(), positive(1e-3, 1e3)),
-    "sqrt": (lambda x: x.sqrt(), positive(1e-3, 1e3)),
-    "tanh": (lambda x: x.tanh(), reals(-20, 20)),
-    "sigmoid": (lambda x: x.sigmoid(), reals(-40, 40)),
-    "relu": (lambda x: x.relu(), away_from_zero(-5, 5)),
+    name: (ENTRIES[name].apply, *ENTRIES[name].difference_inputs) for name in UNARY_OPS
 }
-
 BINARY_CASES: dict[str, BinaryCase] = {
-    "+": (lambda x, y: x + y, small, small),
-    "-": (lambda x, y: x - y, small, small),
-    "*": (lambda x, y: x * y, small, small),
-    "/": (lambda x, y: x / y, small, away_from_zero(-5, 5, gap=0.1)),
-    "**": (lambda x, y: x**y, positive(1e-2, 10.0), reals(-3, 3)),
+    name: (ENTRIES[name].apply, *ENTRIES[name].difference_inputs) for name in INFIX_OPS
 }
-
 
 OP_CASES: dict[str, tuple[Callable[..., Any], st.SearchStrategy[tuple[float, ...]]]] = {
     **{name: (f, st.tuples(domain)) for name, (f, domain) in UNARY_CASES.items()},
