@@ -10,6 +10,7 @@ mismatch, and no path is ever only compared with another path.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -236,6 +237,8 @@ def plans(draw: Any) -> Plan:
     return Plan(inputs, tuple(steps))
 
 
+# how many random graphs a run checks; raise it for a long search (CHAINGRAD_GRAPH_EXAMPLES=5000)
+GRAPH_EXAMPLES = int(os.environ.get("CHAINGRAD_GRAPH_EXAMPLES", "60"))
 POINT = reals(-2.0, 2.0) | st.sampled_from([0.0, 1.0, -1.0])
 LARGEST = 1e5  # graphs whose values grow beyond this are set aside (rounding, not rules, would differ)
 
@@ -248,7 +251,7 @@ def _valid(plan: Plan, point: tuple[float, ...]) -> bool:
     return all(abs(node.data) < LARGEST for node in _nodes(out))
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=GRAPH_EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(plans(), st.data())
 def test_random_graphs_of_every_op_through_every_path(plan: Plan, data: Any):
