@@ -58,6 +58,22 @@ def sympy_relu(x: Any) -> Any:
     return sympy.Piecewise((x, x > 0), (0, True))
 
 
+class KinkAbs(sympy.Function):
+    """|x| whose slope is sign(x), 0 at the kink, as the library (and PyTorch) define it.
+
+    sympy's own Abs simplifies |x|**2 to x**2 for real x, which is smooth at 0: its second
+    derivative there is 2, while the chain rule through abs, with slope 0 at the kink,
+    gives 0. The reference follows the chain rule, so it keeps |x| as it is.
+    """
+
+    def fdiff(self, argindex: int = 1) -> Any:
+        return sympy.sign(self.args[0])
+
+    @classmethod
+    def eval(cls, x: Any) -> Any:
+        return sympy.Abs(x) if x.is_number else None
+
+
 def sympy_sigmoid(x: Any) -> Any:
     return 1 / (1 + sympy.exp(-x))
 
@@ -81,7 +97,7 @@ class Reference:
         symbols = SYMBOLS[:arity]
 
         def numeric(e: Any) -> Callable[..., Any]:
-            return sympy.lambdify(symbols, without_dirac(e), modules="mpmath")
+            return sympy.lambdify(symbols, without_dirac(e), modules=[{"KinkAbs": mpmath.fabs}, "mpmath"])
 
         first = [sympy.diff(expression, s) for s in symbols]
         second = [[sympy.diff(d, s) for s in symbols] for d in first] if order >= 2 else []
@@ -250,7 +266,7 @@ ENTRIES: dict[str, Entry] = {entry.name: entry for entry in (
           into_domain=(positive_part, anywhere), smooth=False),
     _unary("neg", lambda x: -x, lambda x: -x, SMALL),
     _unary("id", lambda x: apply_op(IDENTITY, x), lambda x: x, SMALL),
-    _unary("abs", abs, sympy.Abs, SMALL,
+    _unary("abs", abs, KinkAbs, SMALL,
            special=(Special((0.0,), 0.0, (0.0,), "the kink: slope 0 at 0 (sign(0) = 0, as PyTorch)"),),
            smooth=False, for_differences=(away_from_zero(4.0, 1e-2),)),
     _unary("exp", lambda x: x.exp(), sympy.exp, reals(-30.0, 30.0),
