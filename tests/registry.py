@@ -69,6 +69,12 @@ class KinkAbs(sympy.Function):
     def fdiff(self, argindex: int = 1) -> Any:
         return sympy.sign(self.args[0])
 
+    def _eval_is_extended_real(self) -> bool:  # so that sign(|x|) differentiates as a real function
+        return True
+
+    def _eval_is_extended_nonnegative(self) -> bool:
+        return True
+
     @classmethod
     def eval(cls, x: Any) -> Any:
         return sympy.Abs(x) if x.is_number else None
