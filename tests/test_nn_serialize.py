@@ -2,17 +2,21 @@
 
 Reading is tested against everything a damaged or hostile file can be: not JSON, the
 wrong shape, numbers no float holds, too big, or not a regular file at all (a directory,
-an endless device, a named pipe that would block an open() forever).
+an endless device, a named pipe that would block an open() forever), and large files
+that hold what no model needs, which must be refused at once for little memory.
 """
 
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import os
 import re
 import stat
+import time
 import tracemalloc
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -232,6 +236,42 @@ MALFORMED = {
     ),
     "weight null": (changed(lambda d: d["state"].update({"layers.0.neurons.0.b": None})), "got NoneType"),
     "weight nested": (changed(lambda d: d["state"].update({"layers.0.neurons.0.b": [0.1]})), "got list"),
+    "weight nested deeply": (
+        text_replaced('"layers.0.neurons.0.b": 0.1', '"layers.0.neurons.0.b": ' + "[" * 1000 + "]" * 1000),
+        r"nested too deeply \(more than 32 levels\)",
+    ),
+    "config nested deeply": (
+        text_replaced('"nin": 2', '"nin": ' + '{"a": ' * 1000 + "1" + "}" * 1000), "nested too deeply"
+    ),
+    "duplicate weight": (
+        text_replaced(STATE_W0, f"{STATE_W0}, {STATE_W0}"), "'layers.0.neurons.0.w.0' appears twice"
+    ),
+    "duplicate weight, once escaped": (  # a backslash: the state is read key by key, not by the C scanner
+        text_replaced(STATE_W0, f'{STATE_W0}, "layers.0.neurons.0.w.\\u0030": 1.0'),
+        "'layers.0.neurons.0.w.0' appears twice",
+    ),
+    "duplicate config key": (text_replaced('"nin": 2', '"nin": 2, "nin": 3'), "'nin' appears twice"),
+    "unknown key first": ('{"code": "import os", ' + json.dumps(valid_document())[1:], "has unknown 'code'"),
+    "very long unknown key": (  # named shortly: the message does not repeat it all
+        '{"' + "k" * 100_000 + '": 1}', r"has unknown 'k{49}\.\.\.k{49}' \(100002 characters\)$"
+    ),
+    "text after the object": (json.dumps(valid_document()) + " {}", r"not valid JSON \(Extra data"),
+    "Infinity in the config": (
+        text_replaced('"nin": 2', '"nin": Infinity'),
+        r"config entry 'nin' is out of range \(Infinity is not a finite number\)",
+    ),
+    "NaN in a config list": (
+        text_replaced('"sizes": [1]', '"sizes": [1, NaN]'), r"config entry 'sizes\[1\]' is out of range"
+    ),
+    "enormous integer in a config list": (
+        text_replaced('"sizes": [1]', '"sizes": [' + "9" * 400 + "]"),
+        r"config entry 'sizes\[0\]' is out of range \(an integer of 400 digits",
+    ),
+    "enormous float": (  # named shortly: the message does not repeat a million digits
+        text_replaced(STATE_W0, '"layers.0.neurons.0.w.0": ' + "9" * 1_000_000 + ".5"),
+        r"is out of range \(9{20}\.\.\.9{18}\.5 \(1000002 characters\) is beyond the largest float",
+    ),
+    "top level is a long list": ("[" + ",".join(["0"] * 20_000) + "]", "the top level must be a JSON object"),
     "renamed weight": (
         text_replaced('"layers.0.neurons.0.b":', '"layers.0.neurons.0.bias":'),
         "missing 'layers.0.neurons.0.b'; unexpected 'layers.0.neurons.0.bias'",
@@ -389,6 +429,155 @@ def test_the_limit_must_be_a_positive_int(limit, error, tmp_path):
         MLP.load(tmp_path / "model.json", max_bytes=limit)
 
 
+# -- large hostile files: refused as soon as what no model needs is met ----------------------
+
+HOSTILE_BYTES = 8_000_000
+VALID_TEXT = json.dumps(valid_document())
+BIAS = '"layers.0.neurons.0.b": '
+
+
+def repeated(item: str, size: int = HOSTILE_BYTES) -> str:
+    """``item,item,...,item``: about ``size`` characters of it."""
+    return ",".join([item] * (size // (len(item) + 1)))
+
+
+def many_weights(size: int = HOSTILE_BYTES) -> str:
+    return ",".join(f'"w{i}": 0' for i in range(size // 12))
+
+
+HOSTILE = {
+    # the issue: at 30 MB this took 10 s and about 1 GB before the unknown key was refused
+    "unknown key holding a long list of floats": (
+        lambda: VALID_TEXT[:-1] + ', "junk": [' + repeated("0.5") + "]}",
+        "the top level has unknown 'junk'",
+    ),
+    "unknown key first": (
+        lambda: '{"junk": [' + repeated("0.5") + "], " + VALID_TEXT[1:], "the top level has unknown 'junk'"
+    ),
+    "long list in the config": (
+        lambda: VALID_TEXT.replace('"sizes": [1]', '"sizes": [' + repeated("1") + "]"),
+        "config holds more than 10000 values; no entry but the state needs that many",
+    ),
+    "long list of escaped strings in the config": (  # walked item by item: counted all the same
+        lambda: VALID_TEXT.replace('"activations": ["tanh"]', '"activations": [' + repeated('"\\n"') + "]"),
+        "config holds more than 10000 values",
+    ),
+    "long list as a weight": (
+        lambda: VALID_TEXT.replace(BIAS + "0.1", BIAS + "[" + repeated("0.5") + "]"),
+        "state holds more than 10004 values; its config describes 3 parameters",
+    ),
+    "many empty lists as a weight": (
+        lambda: VALID_TEXT.replace(BIAS + "0.1", BIAS + "[" + repeated("[]") + "]"),
+        "state holds more than 10004 values; its config describes 3 parameters",
+    ),
+    "many more weights than the config describes": (
+        lambda: VALID_TEXT[: VALID_TEXT.index('"state"')] + '"state": {' + many_weights() + "}}",
+        "state holds more than 10004 values; its config describes 3 parameters",
+    ),
+    "many weights before the config": (
+        lambda: '{"state": {' + many_weights() + "}, " + VALID_TEXT[1 : VALID_TEXT.index(', "state"')] + "}",
+        "state holds more than 10000 values before the class and config that say how many it should",
+    ),
+}
+
+
+def peak_memory_and_time(action: Callable[[], Any]) -> tuple[BaseException, int, float]:
+    """The ValueError that ``action()`` raises, the most memory Python held meanwhile, and the seconds."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        start = time.perf_counter()
+        with pytest.raises(ValueError) as info:
+            action()
+        seconds = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return info.value, peak, seconds
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_a_large_hostile_file_is_refused_at_once_for_little_memory(case, tmp_path):
+    make, message = HOSTILE[case]
+    path = tmp_path / "model.json"
+    path.write_text(make(), encoding="utf-8")
+    size = path.stat().st_size
+    assert size > 0.9 * HOSTILE_BYTES
+    error, peak, seconds = peak_memory_and_time(lambda: Module.load(path))
+    assert message in str(error)
+    # Reading costs the file's bytes and then its text: twice its size. json.loads built
+    # every Python object first: 16 to 75 times the size, and 18 s for 30 MB.
+    assert peak < 3 * size, f"{peak / size:.1f} times the file's size"
+    assert seconds < 5  # about 0.05 s
+
+
+def test_a_large_hostile_optimizer_file_is_refused_at_once_for_little_memory(tmp_path):
+    path = tmp_path / "adam.json"
+    trained_adam().save(path)
+    text = path.read_text()
+    path.write_text(re.sub(r'"m": \[[^\]]*\]', '"m": [' + repeated("0.5") + "]", text))
+    optimizer = trained_adam()
+    before = bits(optimizer.state_dict())
+    error, peak, _ = peak_memory_and_time(lambda: optimizer.load(path))
+    assert "state holds more than 10016 values; this Adam's own state has 16" in str(error)
+    assert peak < 3 * path.stat().st_size
+    assert bits(optimizer.state_dict()) == before
+
+
+def test_a_large_model_loads_whatever_the_order_and_spacing_of_its_keys(tmp_path):
+    model = MLP(20, [400, 20, 1], seed=1)  # 16441 parameters: more values than a config may hold
+    path = tmp_path / "model.json"
+    model.save(path)
+    assert bits(MLP.load(path).state_dict()) == bits(model.state_dict())
+    document = json.loads(path.read_text())
+    path.write_text(json.dumps(document, sort_keys=True, separators=(",", ":")))  # sorted: version last
+    assert bits(MLP.load(path).state_dict()) == bits(model.state_dict())
+    # a state whose names need escapes is read entry by entry (the C scanner cannot count it first)
+    path.write_text(json.dumps(document).replace('"layers.0.neurons.0.b"', '"layers.0.neurons.0.\\u0062"'))
+    assert bits(MLP.load(path).state_dict()) == bits(model.state_dict())
+
+
+def test_a_large_optimizer_state_loads(tmp_path):
+    parameters = [Value(0.001 * i) for i in range(12_000)]
+    optimizer = Adam(parameters, lr=0.01)
+    for p in parameters:
+        p.grad = p.data - 1
+    optimizer.step()
+    optimizer.save(tmp_path / "adam.json")
+    again = Adam([Value(0.0) for _ in parameters])
+    again.load(tmp_path / "adam.json")
+    assert bits(again.state_dict()) == bits(optimizer.state_dict())
+
+
+def test_the_config_may_come_after_the_state_in_a_small_model(tmp_path):
+    document = valid_document()
+    reordered = {"state": document["state"], **{k: v for k, v in document.items() if k != "state"}}
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(reordered))
+    assert MLP.load(path).state_dict() == document["state"]
+
+
+def test_a_large_model_with_its_state_before_its_config_is_refused_saying_why(tmp_path):
+    path = tmp_path / "model.json"
+    MLP(20, [400, 20, 1], seed=1).save(path)
+    document = json.loads(path.read_text())
+    path.write_text(json.dumps({"state": document.pop("state"), **document}))
+    with pytest.raises(ValueError, match=r"before the class and config .* \(put them before 'state'\)"):
+        MLP.load(path)
+
+
+def test_a_file_of_the_other_kind_is_named_as_such(tmp_path):
+    model_path, optimizer_path = tmp_path / "model.json", tmp_path / "adam.json"
+    model = MLP(20, [400, 20, 1], seed=1)
+    model.save(model_path)
+    # an Adam state of 32889 values: more than a model's state may hold before its config
+    Adam(model.parameters()).save(optimizer_path)
+    with pytest.raises(ValueError, match=r"expected 'chaingrad.nn.optimizer' \(this is a model file"):
+        Adam(model.parameters()).load(model_path)
+    with pytest.raises(ValueError, match=r"expected 'chaingrad.nn' \(this is an optimizer file"):
+        MLP.load(optimizer_path)
+
+
 # -- optimizer files -------------------------------------------------------------------
 
 
@@ -502,6 +691,16 @@ def test_an_out_of_range_moment_is_named(tmp_path):
     with pytest.raises(ValueError, match=r"state entry 'm\[1\]' is out of range \(1e999 is beyond"):
         optimizer.load(path)
     assert bits(optimizer.state_dict()) == before
+
+
+@pytest.mark.parametrize("number", ["NaN", "-Infinity", "1e999", "9" * 400])
+def test_an_out_of_range_number_in_a_list_of_moments_is_named(number, tmp_path):
+    path = tmp_path / "adam.json"
+    trained_adam().save(path)
+    text = re.sub(r'"v": \[\s*([^,]+),\s*([^,]+),', rf'"v": [\1, {number},', path.read_text(), count=1)
+    path.write_text(text)
+    with pytest.raises(ValueError, match=r"state entry 'v\[1\]' is out of range"):
+        trained_adam().load(path)
 
 
 def test_a_mismatched_parameter_count_is_refused_for_sgd_too(tmp_path):

@@ -7,17 +7,26 @@ A call goes like this:
    A guard that comes out differently raises GuardError, and the next cached
    trace is tried; when none fits, f is traced again at these arguments (the cache
    keeps the ``CompiledFunction.max_traces`` most recently used).
-3. If the generated code raises anything else (a domain error, ``NotFiniteError``), the
-   call is run by the eager engine instead, which raises its own error, with its
-   own message. So the compiled function refuses exactly what the engine refuses,
-   in the engine's words, and never returns a number the engine would not.
+3. If the generated code raises an error it is meant to raise, where the engine would
+   raise too (a domain error of ``math``: ValueError for log, sqrt and pow,
+   ZeroDivisionError, OverflowError for exp; ``NotFiniteError``; an error of your own
+   op's rule), the call is run by the eager engine instead, which raises its own
+   error, with its own message. So the compiled function refuses exactly what the
+   engine refuses, in the engine's words, and never returns a number the engine
+   would not. Each call the engine answers so counts in ``CompiledFunction.fallbacks``,
+   and the type of the error that sent it there in ``fallback_reasons``.
+4. If the generated code raises anything else (a NameError, a TypeError, ...), that
+   is a bug in the compiler, not a point where f is undefined: it is raised as
+   ``CompiledCodeError``, with the original error as its cause. The engine does not
+   answer instead, or a broken code path would look as good as a working one.
 
 NumPy arrays run the array flavour of the same code once for the whole batch,
-with NumPy's floating-point errors turned into exceptions. A guard is checked for
-every sample: if all agree with the trace, fine; if all disagree, f is traced again
-(at the first sample); if they differ, ValueError names the comparison. If anything
-raises, the batch is run sample by sample, and the first sample that fails raises
-its (eager) error, with its index.
+with NumPy's floating-point errors turned into exceptions (FloatingPointError). A
+guard is checked for every sample: if all agree with the trace, fine; if all
+disagree, f is traced again (at the first sample); if they differ, ValueError names
+the comparison. If the code raises an error it is meant to raise, the batch is run
+sample by sample (steps 2 to 4 for each), and the first sample that fails raises its
+(eager) error, with its index; each sample the engine answers counts as a fallback.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ import itertools
 import math
 import sys
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -37,9 +47,12 @@ from autograd.compiler.codegen import Generated, build_function, generate, rende
 from autograd.compiler.expressions import ARRAY, FLOAT
 from autograd.compiler.program import Program, build_program
 from autograd.compiler.runtime import (
+    DOMAIN_ERRORS,
     BatchSplitError,
+    CompiledCodeError,
     GuardError,
     NotFiniteError,
+    OpRuleError,
     array_namespace,
     bind_ops,
     float_namespace,
@@ -49,6 +62,12 @@ from autograd.engine import gradients, topological_order
 from autograd.value import Value
 
 _serial = itertools.count(1)
+
+# What the generated code may raise for the eager engine to answer instead: the errors it
+# raises on purpose where the engine would raise (DOMAIN_ERRORS), an error of an op's own
+# rule (OpRuleError), and a guard that fails right after f was traced at these very numbers
+# (GuardError: then f is not deterministic). Anything else is a bug in the compiler.
+_ENGINE_ANSWERS = (*DOMAIN_ERRORS, OpRuleError, GuardError)
 
 
 @contextlib.contextmanager
@@ -154,7 +173,16 @@ def _sums(gradients: Sequence[Any], shape: tuple[int, ...]) -> list[float]:
 
 
 class CompiledFunction:
-    """``f`` compiled (by [`compile`][autograd.compiler.compile]): call it with numbers or NumPy arrays."""
+    """``f`` compiled (by [`compile`][autograd.compiler.compile]): call it with numbers or NumPy arrays.
+
+    Attributes:
+        traces_made: how many times f was traced (the first call, and every retrace).
+        fallbacks: how many calls, or samples of a batch, the eager engine answered because
+            the generated code raised (a domain error, a value that is not finite): 0 where
+            f is defined and finite. Set it back to 0 to count afresh.
+        fallback_reasons: how many of those each type of error sent to the engine, by its
+            name: ``Counter({"ValueError": 2})``. Set it to ``Counter()`` to count afresh.
+    """
 
     def __init__(self, function: Callable[..., Value], max_traces: int = 8) -> None:
         if not callable(function):
@@ -164,6 +192,8 @@ class CompiledFunction:
         self.function = function
         self.max_traces = max_traces
         self.traces_made = 0
+        self.fallbacks = 0
+        self.fallback_reasons: Counter[str] = Counter()
         # per number of arguments, the traces, most recently used first (a tuple, replaced
         # whole under the lock, so that a call can read it without taking the lock)
         self._traces: dict[int, tuple[CompiledTrace, ...]] = {}
@@ -241,15 +271,15 @@ class CompiledFunction:
                 result = compiled.run(gradient, numbers)
             except GuardError:
                 continue
-            except Exception:  # the engine decides, and raises its own error
-                return self._eager(gradient, numbers)
+            except Exception as error:  # the engine decides, and raises its own error
+                return self._engine_answers(error, gradient, numbers)
             self._used(compiled)
             return result
         compiled = self._trace(numbers)
         try:
             return compiled.run(gradient, numbers)
-        except Exception:  # GuardError here means f is not deterministic: the engine decides too
-            return self._eager(gradient, numbers)
+        except Exception as error:  # GuardError here means f is not deterministic: the engine decides too
+            return self._engine_answers(error, gradient, numbers)
 
     def _run_arrays(self, gradient: bool, arrays: list[Any], shape: tuple[int, ...]) -> Any:
         import numpy as np
@@ -262,7 +292,8 @@ class CompiledFunction:
                     continue
                 except BatchSplitError as split:
                     raise ValueError(_split_message(compiled, split, shape)) from None
-                except Exception:
+                except Exception as error:
+                    self._check_meant(error)
                     return self._sample_by_sample(gradient, arrays, shape)
                 self._used(compiled)
                 return result
@@ -275,7 +306,8 @@ class CompiledFunction:
                 return compiled.run_arrays(gradient, arrays, shape)
             except BatchSplitError as split:
                 raise ValueError(_split_message(compiled, split, shape)) from None
-            except Exception:
+            except Exception as error:
+                self._check_meant(error)
                 return self._sample_by_sample(gradient, arrays, shape)
 
     def _sample_by_sample(self, gradient: bool, arrays: list[Any], shape: tuple[int, ...]) -> Any:
@@ -306,6 +338,28 @@ class CompiledFunction:
         if not gradient:
             return values
         return Gradients(values, tuple(input_gradients), list(sums), list(sums.values()))
+
+    def _engine_answers(self, error: Exception, gradient: bool, numbers: Sequence[float]) -> Any:
+        """The eager engine's result (or error) for a call whose generated code raised ``error``.
+
+        Counted as a fallback. An error the code is not meant to raise is raised instead.
+        """
+        self._check_meant(error)
+        name = type(error).__name__
+        with self._lock:
+            self.fallbacks += 1
+            # get() rather than +=: the user may have reset it to a plain dict
+            self.fallback_reasons[name] = self.fallback_reasons.get(name, 0) + 1
+        return self._eager(gradient, numbers)
+
+    def _check_meant(self, error: Exception) -> None:
+        """Raise CompiledCodeError, caused by ``error``, unless the generated code is meant to raise it."""
+        if not isinstance(error, _ENGINE_ANSWERS):
+            raise CompiledCodeError(
+                f"the compiled code of {self._name} raised {type(error).__name__} ({error}), which it "
+                "never should: this is a bug in chaingrad's compiler. Please report it, with f and "
+                "the arguments; meanwhile the eager engine (f on Values) computes the same thing."
+            ) from error
 
     def _eager(self, gradient: bool, numbers: Sequence[float]) -> Any:
         """The eager engine runs the call: its result, or its error."""

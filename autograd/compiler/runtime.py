@@ -34,6 +34,26 @@ class BatchSplitError(Exception):
         self.index, self.outcome = index, outcome
 
 
+class OpRuleError(Exception):
+    """An op's rule, called from the generated code, raised an error of its own (not a domain error).
+
+    Such a rule is most often yours (an ``Op`` used with ``apply_op``). The compiled
+    function hands the call to the eager engine, which calls the same rule and so raises
+    the same error, as it would without the compiler.
+    """
+
+
+class CompiledCodeError(RuntimeError):
+    """The generated code raised an error it is never meant to raise: a bug in chaingrad's compiler."""
+
+
+# The errors that generated code raises on purpose, where the eager engine would raise:
+# math's domain errors (log, sqrt, pow: ValueError), division by zero, an overflow (exp),
+# NumPy's FloatingPointError (all three ArithmeticErrors), and a value that is not finite.
+# An op's own rule may raise a ValueError or an ArithmeticError for its domain too.
+DOMAIN_ERRORS: tuple[type[Exception], ...] = (ValueError, ArithmeticError, NotFiniteError)
+
+
 def not_finite() -> float:
     """A rule folded to inf or NaN while the code was written; the engine refuses that."""
     raise NotFiniteError
@@ -91,16 +111,41 @@ def array_namespace() -> dict[str, Any]:
 def bind_ops(namespace: dict[str, Any], runtime_ops: dict[str, tuple[Op, str, int]], arrays: bool) -> None:
     """Bind the ops the code calls by name (ops without a spelling) to their rules.
 
-    On floats a rule is called as it is. On arrays it is called once per element
-    (correct, but at Python speed: give the op a spelling to make it fast).
+    On floats a rule is called as it is (wrapped to tell its own errors apart from the
+    code's). On arrays it is called once per element (correct, but at Python speed:
+    give the op a spelling to make it fast).
     """
     for name, (op, part, arity) in runtime_ops.items():
-        function: Callable[..., Any] = op.forward if part == "forward" else op.derivative
+        rule = op.forward if part == "forward" else op.derivative
+        takes = arity if part == "forward" else arity + 1  # a derivative rule also gets the output
+        function = _errors_marked_as_the_rules(rule, takes, f"{op.name} {part}")
         if arrays:
             function = _elementwise_forward(function, arity) if part == "forward" else (
                 _elementwise_rule(function, arity)
             )
         namespace[name] = function
+
+
+def _errors_marked_as_the_rules(rule: Callable[..., Any], takes: int, name: str) -> Callable[..., Any]:
+    """``rule``, with any error of its own that is not a domain error turned into an OpRuleError.
+
+    The compiled function then hands the call to the eager engine (which raises the
+    rule's error as it always would), instead of calling it a bug in the compiler. A
+    call with the wrong number of arguments is the generated code's mistake, so it is
+    not the rule's.
+    """
+
+    def called(*numbers: Any) -> Any:
+        if len(numbers) != takes:
+            raise TypeError(f"{name}: called with {len(numbers)} numbers, not {takes}")
+        try:
+            return rule(*numbers)
+        except DOMAIN_ERRORS:
+            raise
+        except Exception as error:
+            raise OpRuleError(f"{name}: {type(error).__name__}: {error}") from error
+
+    return called
 
 
 def _elementwise_forward(rule: Callable[..., Any], arity: int) -> Callable[..., Any]:
