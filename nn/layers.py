@@ -189,6 +189,10 @@ class Layer(Module):
     def __repr__(self) -> str:
         return f"Layer({self.nin} -> {self.nout}, activation={self._describe()!r})"
 
+    def _repr_html_(self) -> str | None:
+        """In Jupyter, a layer shows its diagram (see [`nn.diagram`][nn.diagram])."""
+        return _diagram_html(self)
+
     def config(self) -> dict[str, Any]:
         name = _savable_name(self._activation_name, self._describe())
         return {"nin": self.nin, "nout": self.nout, "activation": name}
@@ -298,6 +302,10 @@ class MLP(Module):
         lines = "".join(f"  {layer!r},\n" for layer in self.layers)
         return f"MLP(\n{lines})"
 
+    def _repr_html_(self) -> str | None:
+        """In Jupyter, an MLP shows its diagram (see [`nn.diagram`][nn.diagram])."""
+        return _diagram_html(self)
+
     def config(self) -> dict[str, Any]:
         names = [_savable_name(layer._activation_name, layer._describe()) for layer in self.layers]
         return {"nin": self.nin, "sizes": self.sizes, "activations": names}
@@ -352,3 +360,14 @@ def _savable_name(name: str | None, shown: str) -> str:
 def _check_activation_name(name: object, where: str) -> None:
     if not isinstance(name, str) or name not in ACTIVATIONS:
         raise ValueError(f"{where} must be one of {', '.join(sorted(ACTIVATIONS))}, got {name!r}")
+
+
+def _diagram_html(model: Module) -> str | None:
+    """The model's diagram for Jupyter, or None (its text form) when it cannot be drawn.
+
+    The diagrams are a layer above the models: [`nn.diagram`][nn.diagram] is
+    loaded here, when a model is first shown, never when ``nn`` is imported.
+    """
+    from nn.diagram.draw import model_html
+
+    return model_html(model)

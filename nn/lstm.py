@@ -138,6 +138,12 @@ class LSTMCell(Module):
     def __repr__(self) -> str:
         return f"LSTMCell(input_size={self.input_size}, hidden_size={self.hidden_size})"
 
+    def _repr_html_(self) -> str | None:
+        """In Jupyter, a cell shows its gate diagram (see [`nn.diagram`][nn.diagram])."""
+        from nn.diagram.draw import model_html  # a layer above the models: loaded when first shown
+
+        return model_html(self)
+
     def config(self) -> dict[str, Any]:
         return {"input_size": self.input_size, "hidden_size": self.hidden_size}
 

@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt
 
 import autograd
 from autograd import Value, draw_graph, explain
-from nn import Layer, LSTMCell, run_lstm, softmax
+from nn import MLP, Layer, LSTMCell, NetworkReplay, draw_network, run_lstm, softmax
 from nn.plots import few_ticks, readable_style
 
 # The answer key prints 16-17 significant digits; float64 carries about 16, so a
@@ -95,21 +95,42 @@ assert math.isclose(o[0].data, 0.9999996940977731, rel_tol=TOL)
 assert math.isclose(o[1].data, 3.059022269256247e-07, rel_tol=TOL)
 
 # %% [markdown]
-# The graph of $o_1$, with a box around each unit. Units 3 and 4 and output 2 are
-# switched off by their ReLU ($z_3, z_4, u_2 < 0$), so no gradient reaches their
-# weights: their `grad` is exactly 0. A ReLU that is off passes nothing back. (The
-# other gradients are tiny too, for another reason: $o_1$ is within $3 \cdot 10^{-7}$
-# of 1, where the softmax is flat.)
+# The homework draws this network as neurons in columns, weights on the arrows. Here is
+# that figure, drawn by the library with the pass for $x = (3, 14)$ on it: under each
+# unit its input ($z_i$, then $u_j$) and its output $f(\cdot)$, then the softmax
+# outputs: the answer key, read off the picture. The weights are the homework's $W$
+# and $V$ (blue positive, red negative, grey zero), the biases $W_{0i}$ and $V_{0j}$
+# are written above the units.
+
+# %%
+relu_net = MLP.from_layers([
+    Layer.from_weights([row[:2] for row in W], [row[2] for row in W], activation="relu"),
+    Layer.from_weights([row[:4] for row in V], [row[4] for row in V], activation="relu"),
+])
+homework_figure = draw_network(relu_net, inputs=[3, 14], output="softmax", symbols=["z", "u"], digits=7)
+for figure in ["z = 2", "z = 13", "z = −4", "z = −15", "f(z) = 0", "u = 15", "u = −13", "f(u) = 15",
+               "o1 = 0.9999997", "o2 = 3.059022e−07"]:
+    assert f">{figure}<" in homework_figure.svg  # every figure of the answer key is on the picture
+homework_figure
+
+# %% [markdown]
+# Backward from $o_1$, on the same picture: under each weight its gradient
+# $\nabla = \partial o_1 / \partial w$, under each unit its $\delta = \partial o_1 / \partial z$.
+# Units 3 and 4 and output 2 are switched off by their ReLU ($z_3, z_4, u_2 < 0$), so
+# no gradient reaches their weights: their $\nabla$ is exactly 0. A ReLU that is off
+# passes nothing back. (The other gradients are tiny too, for another reason: $o_1$
+# is within $3 \cdot 10^{-7}$ of 1, where the softmax is flat.)
 
 # %%
 o1 = o[0]
 o1.label = "o1"
 o1.backward()
-units = {f"z{i + 1}": n.parameters() for i, n in enumerate(hidden.neurons)}
-units |= {f"u{j + 1}": n.parameters() for j, n in enumerate(output.neurons)}
 dead = hidden.neurons[2].parameters() + hidden.neurons[3].parameters() + output.neurons[1].parameters()
 assert all(p.grad == 0 for p in dead)
-draw_graph(o1, clusters=units, digits=3)
+softmax(relu_net([3, 14]))[0].backward()  # the same backward, through the ReLU network drawn above
+assert [p.grad for p in relu_net.parameters()] == [p.grad for p in hidden.parameters() + output.parameters()]
+draw_network(relu_net, inputs=[3, 14], output="softmax", grads=True, symbols=["z", "u"])
+
 
 # %% [markdown]
 # ## 2. Only the sum of the hidden outputs matters
@@ -219,15 +240,27 @@ assert visible_states([0, 0, 1, 1, 1, 0]) == [0, 0, 1, -1, 1, 0]  # exactly the 
 assert visible_states([1, 1, 0, 1, 1]) == [1, -1, 0, 1, -1]  # exactly the answer key
 
 # %% [markdown]
-# One step of the cell (input 1 from the zero state), with a box around each gate's
-# parameters and the nodes that belong to that gate alone. The memory update and
-# the visible state mix gates, so they sit outside the boxes.
+# The homework draws the unit as a cell with its gates. Here it is with the numbers
+# of one step, input 1 from the zero state: the forget gate is shut ($f = \sigma(-100)$,
+# about $4 \cdot 10^{-44}$), the input and output gates are open, the candidate
+# $g = \tanh(50)$ is 1, so the memory becomes $c_t = 1$ and $h_t = \tanh(1)$.
 
 # %%
-step = cell(Value(1.0, label="x_t"), (Value(0.0, label="h_t-1"), Value(0.0, label="c_t-1")))
-h = step.h[0]
-h.label = "h_t"
-draw_graph(h, clusters=cell, show_grad=False, digits=3)
+one_step = draw_network(cell, inputs=1.0, state=(0.0, 0.0), digits=4)
+assert ">h(t) = 0.7616<" in one_step.svg and ">c(t) = 1<" in one_step.svg
+one_step
+
+# %% [markdown]
+# The two sequences, the cell unrolled: one box per step with its gates, its memory $c$
+# and its visible state $h$, rounded before the next step as the homework does. The last
+# line of each box is the answer key.
+
+# %%
+draw_network(cell, inputs=[0, 0, 1, 1, 1, 0], round_hidden=True)
+
+# %%
+draw_network(cell, inputs=[1, 1, 0, 1, 1], round_hidden=True)
+
 
 # %% [markdown]
 # ## 5. Backpropagation by hand, checked by autograd
@@ -287,6 +320,25 @@ for name, hand, auto, key in rows:
 
 # %%
 draw_graph(C, edge_grads=True, rankdir="TB")
+
+# %% [markdown]
+# The chain is a network of two neurons, one input each: a ReLU unit (weight $w_1$, no
+# bias) and a sigmoid unit (weight $w_2$, bias $b$). Drawn as the homework's L-layer
+# figure and replayed backward one layer at a time: the $\delta$ of each unit, then the
+# gradient of each weight, each with its chain-rule product written out. Step through
+# it with the buttons (or the arrow keys).
+
+# %%
+chain = MLP.from_layers([
+    Layer.from_weights([[0.01]], [0.0], activation="relu"),
+    Layer.from_weights([[-5.0]], [-1.0], activation="sigmoid"),
+])
+replay = NetworkReplay(chain, [3.0], target=1.0, symbols=["z1", "z2"])
+assert math.isclose(replay.loss.data, C.data, rel_tol=TOL)
+assert math.isclose(replay.delta(1, 0), b.grad, rel_tol=TOL)  # the output unit's delta is dC/db
+assert math.isclose(replay.weight_grad(1, 0, 0), w2.grad, rel_tol=TOL)
+assert math.isclose(replay.weight_grad(0, 0, 0), w1.grad, rel_tol=TOL)
+replay
 
 # %%
 why = explain(C, w1)

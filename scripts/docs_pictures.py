@@ -11,8 +11,10 @@ namespace, in a scratch folder, as ``tests/test_docs.py`` runs them) and each
 comment is replaced by what its expression draws:
 
 * ``picture:`` a [ValueGraph][autograd.drawing.draw.ValueGraph] (what ``draw_graph``
-  returns), rendered by Graphviz to SVG and put inline, scaled to the page's width;
-* ``replay:`` a [Player][autograd.drawing.player.Player], saved as the named
+  returns), rendered by Graphviz to SVG, or a [Diagram][nn.diagram.picture.Diagram]
+  (what ``draw_network`` returns, SVG already), put inline, scaled to the page's width;
+* ``replay:`` a [Player][autograd.drawing.player.Player] or a
+  [NetworkReplay][nn.diagram.replay.NetworkReplay], saved as the named
   self-contained HTML file next to the page, shown in a frame and linked.
 
 So the pictures are always the ones the code on the page makes with the library
@@ -106,13 +108,19 @@ def _evaluate(expression: str, namespace: dict[str, Any], where: str) -> Any:
 def _inline_svg(graph: Any, where: str) -> str:
     """The drawing as inline SVG in a block that scales it down to the page's width."""
     from autograd.drawing.draw import ValueGraph
+    from nn.diagram.picture import Diagram
 
-    if not isinstance(graph, ValueGraph):
-        raise PluginError(f"{where}: expected what draw_graph returns, got {type(graph).__name__}")
-    try:
-        svg = cast(str, graph.pipe(format="svg", encoding="utf-8"))  # runs dot, under a time limit
-    except Exception as error:  # Graphviz missing, failing or too slow: its message says what to do
-        raise PluginError(f"{where}: {type(error).__name__}: {error}") from None
+    if isinstance(graph, Diagram):
+        svg = graph.svg  # drawn by the library itself: no Graphviz
+    elif isinstance(graph, ValueGraph):
+        try:
+            svg = cast(str, graph.pipe(format="svg", encoding="utf-8"))  # runs dot, under a time limit
+        except Exception as error:  # Graphviz missing, failing or too slow: its message says what to do
+            raise PluginError(f"{where}: {type(error).__name__}: {error}") from None
+    else:
+        raise PluginError(
+            f"{where}: expected what draw_graph or draw_network returns, got {type(graph).__name__}"
+        )
     svg = svg[svg.index("<svg") :]  # inline SVG must not carry the XML declaration and DOCTYPE
     # One line: Markdown ends a raw HTML block at a blank line, and dot's output has comments.
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
@@ -121,11 +129,12 @@ def _inline_svg(graph: Any, where: str) -> str:
 
 
 def _saved_page(player: Any, where: str) -> str:
-    """The replay as the self-contained page that ``Player.save`` writes."""
+    """The replay as the self-contained page that ``Player.save`` (or ``NetworkReplay.save``) writes."""
     from autograd.drawing.player import Player
+    from nn.diagram.replay import NetworkReplay
 
-    if not isinstance(player, Player):
-        raise PluginError(f"{where}: expected a Player, got {type(player).__name__}")
+    if not isinstance(player, (Player, NetworkReplay)):
+        raise PluginError(f"{where}: expected a Player or a NetworkReplay, got {type(player).__name__}")
     with tempfile.TemporaryDirectory() as scratch:
         saved = Path(scratch) / "replay.html"
         player.save(saved)  # the very file a reader's save() writes
@@ -135,7 +144,7 @@ def _saved_page(player: Any, where: str) -> str:
 def _replay_frame(name: str, player: Any) -> str:
     """The saved replay, shown in a frame on the page, with a link to open it on its own."""
     src = html.escape(name, quote=True)
-    steps = len(player.record.steps)
+    steps = len(player.frames) - 1  # frame 0 is the start
     # A frame does not grow to fit its page: start from the drawing's height at the
     # page's width, then (where the browser allows reading the frame) measure it.
     fit = "try{this.style.height=this.contentDocument.documentElement.scrollHeight+'px'}catch(e){}"
@@ -156,7 +165,9 @@ def _frame_height(svg: str) -> int:
     box = re.search(r'viewBox="[\d.-]+ [\d.-]+ ([\d.]+) ([\d.]+)"', svg)
     if box is None:
         return 600
-    width_pt, height_pt = float(box.group(1)), float(box.group(2))
-    natural_px = height_pt * 4 / 3  # SVG points are 4/3 of a CSS pixel
-    scaled_px = PAGE_WIDTH_PX * height_pt / width_pt
+    width, height = float(box.group(1)), float(box.group(2))
+    # Graphviz's units are points, 4/3 of a CSS pixel; the network diagrams' are pixels
+    in_px = re.search(r'<svg[^>]* width="[\d.]+px"', svg) is not None
+    natural_px = height if in_px else height * 4 / 3
+    scaled_px = PAGE_WIDTH_PX * height / width
     return round(min(natural_px, scaled_px) + PLAYER_CONTROLS_PX)

@@ -16,6 +16,8 @@ What a notebook gets:
   unscaled, to scroll sideways;
 * ``image/svg+xml``: the SVG as Graphviz wrote it, for front ends that do not
   show HTML (a notebook shows one of the two, the HTML when it can);
+* a model's graph too wide to read once shrunk (an MLP's loss): one box per
+  neuron, with the full graph folded below it (``neuron_view_html``);
 * ``text/plain``: the ``repr``, plus one line saying why there is no picture
   when there is none (too many values, no ``dot``, ``dot`` too slow or
   failing). Showing a Value must never raise.
@@ -36,6 +38,7 @@ from autograd.drawing.run import (
     GraphvizTimeoutError,
     ValueGraph,
 )
+from autograd.engine import topological_order
 from autograd.teaching.mistakes import TeachingWarning
 from autograd.value import Value
 
@@ -43,10 +46,13 @@ __all__ = [
     "DISPLAY_TIMEOUT",
     "FULL_SIZE_FROM_PX",
     "HTML_MIMETYPE",
+    "READABLE_PX",
     "SVG_MIMETYPE",
     "fitted_html",
     "graph_mimebundle",
     "mimebundle",
+    "neuron_view_html",
+    "readable_when_fitted",
     "shown_width_px",
     "svg_size_px",
     "why_not_drawn",
@@ -75,16 +81,41 @@ def mimebundle(
     text/plain only), and text with a one-line reason when the graph is over
     [DEFAULT_MAX_NODES][autograd.drawing.layout.DEFAULT_MAX_NODES] values or Graphviz is
     missing, too slow or failing.
-    """
 
-    def render() -> str:
+    A graph so wide that, shrunk to the output, its texts would be smaller than
+    ``READABLE_PX`` is shown with one box per neuron instead
+    (``draw_graph(root, neurons=True)``) when it has neurons, the full graph
+    folded below it (see ``neuron_view_html``).
+    """
+    wanted = _wanted(include, exclude)
+    if not wanted:
+        return {"text/plain": repr(root)}
+    try:
         with warnings.catch_warnings():
             # showing a Value before backward is normal in a notebook: no teaching warning here
             warnings.simplefilter("ignore", TeachingWarning)
             svg: str = draw_graph(root, timeout=DISPLAY_TIMEOUT).pipe(format="svg", encoding="utf-8")
-        return svg
+            compact = None if readable_when_fitted(svg) else _neuron_view(root)
+    except Exception as error:
+        return {"text/plain": f"{root!r}\n{why_not_drawn(error)}"}
+    if compact is None:
+        return {"text/plain": repr(root), **_pictures(svg, wanted)}
+    pictures = {"text/plain": repr(root)}
+    if HTML_MIMETYPE in wanted:
+        pictures[HTML_MIMETYPE] = neuron_view_html(compact, svg)
+    if SVG_MIMETYPE in wanted:
+        pictures[SVG_MIMETYPE] = compact
+    return pictures
 
-    return _bundle(repr(root), render, include, exclude)
+
+def _neuron_view(root: Value) -> str | None:
+    """The graph of ``root`` with one box per neuron, as SVG; None when it has no neurons."""
+    from autograd.drawing.neurons import neuron_groups
+
+    if not neuron_groups(topological_order(root)):
+        return None
+    svg: str = draw_graph(root, neurons=True, timeout=DISPLAY_TIMEOUT).pipe(format="svg", encoding="utf-8")
+    return svg
 
 
 def graph_mimebundle(
@@ -174,6 +205,42 @@ def fitted_html(svg: str) -> str:
         )
     parts.append("</div>")
     return "".join(parts)
+
+
+READABLE_PX = 9.0
+"""Texts smaller than this on screen are too small to read: a Value whose full graph
+would show them so small in a notebook is shown with one box per neuron instead."""
+
+
+def readable_when_fitted(svg: str, page_width_px: float = FULL_SIZE_FROM_PX) -> bool:
+    """Is every text of ``svg`` at least ``READABLE_PX`` high once it is shrunk to fit ``page_width_px``?
+
+    Graphviz writes font sizes in points (the SVG's units): on screen, a text is
+    ``size * 4/3 * shown width / natural width`` px high.
+    """
+    sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)"', svg)]
+    if not sizes:
+        return True
+    width = svg_size_px(svg)[0]
+    scale = min(1.0, page_width_px / width) if width > 0 else 1.0
+    return min(sizes) * _PX_PER_UNIT["pt"] * scale >= READABLE_PX
+
+
+def neuron_view_html(compact: str, full: str) -> str:
+    """The graph with a box per neuron, fitted to the output, and the full graph in a fold below it.
+
+    The full graph keeps every value's box (as a small expression shows them);
+    it is shown at its natural size, to scroll sideways, without ids (the page's
+    ids stay unique).
+    """
+    width, height = svg_size_px(full)
+    values = full.count('class="node value')
+    return (
+        fitted_html(compact)
+        + '<details><summary style="cursor:pointer">the full graph: a box for every value '
+        f"({values} values, {width:.0f} × {height:.0f} px)</summary>"
+        f'<div style="overflow-x:auto;max-width:100%">{_without_ids(_inline(full))}</div></details>'
+    )
 
 
 def svg_size_px(svg: str) -> tuple[float, float]:

@@ -501,6 +501,7 @@ def draw_graph(
     highlight: Value | None = None,
     grads: Mapping[Value, float] | None = None,
     show_names: bool | None = None,
+    neurons: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     **graph_attrs: str | float,
 ) -> ValueGraph:
@@ -535,6 +536,11 @@ def draw_graph(
         show_names: show the names (``t0``, ``t1``...) of unlabelled computed
             Values; None (default) shows them when ``edge_grads`` or ``highlight``
             is given, whose texts refer to them.
+        neurons: draw each neuron (``f(w·x + b)``, as ``nn`` computes it) as one box
+            holding a table of its weights, bias and output, each with data and
+            grad (see [autograd.drawing.neurons][]): a model's graph shrinks to a
+            few boxes per layer. Left to right; not with ``edge_grads``,
+            ``clusters``, ``highlight`` or ``grads``.
         timeout: seconds Graphviz's ``dot`` may take when the graph is rendered
             (``.pipe``, ``.render``, Jupyter); past it,
             [GraphvizTimeoutError][autograd.drawing.run.GraphvizTimeoutError].
@@ -556,6 +562,17 @@ def draw_graph(
     _check_arguments(root, rankdir, show_grad, max_nodes, digits)
     check_timeout(timeout)
     extra_attributes = _as_dot_attributes(graph_attrs)
+    if neurons:
+        _refuse_with_neurons(
+            rankdir, edge_grads=edge_grads, clusters=clusters, highlight=highlight, grads=grads
+        )
+        from autograd.drawing.neurons import draw_neuron_graph  # it builds on this module
+
+        graph = draw_neuron_graph(
+            root, show_grad=show_grad, digits=digits, max_nodes=max_nodes, timeout=timeout
+        )
+        graph.graph_attr.update(extra_attributes)
+        return graph
     nodes = walk_graph(root, max_nodes=max_nodes)
     order = [node.value for node in nodes]
     if show_grad and grads is None:
@@ -590,6 +607,18 @@ def draw_graph(
     owner = cluster_members(order, groups) if groups else {}
     _add_boxes_and_arrows(graph, nodes, arrows, box, owner, annotations, "xlabel" if over_budget else "label")
     return graph
+
+
+def _refuse_with_neurons(rankdir: str, **options: Any) -> None:
+    """``neurons=True`` draws its own way: the options that shape a full drawing do not apply."""
+    clashing = [name for name, given in options.items() if given is not None and given is not False]
+    if rankdir not in (AUTO, "LR"):
+        clashing.append("rankdir")
+    if clashing:
+        raise ValueError(
+            f"neurons=True draws one box per neuron, left to right; it does not take {clashing[0]}= "
+            "(draw the full graph for that)"
+        )
 
 
 class _BoxMaker(NamedTuple):

@@ -8,6 +8,9 @@
   where every shape is.
 * :func:`notebook_page` writes a page laid out like a notebook, with outputs
   put in the way classic Notebook or JupyterLab put them.
+* :func:`text_boxes` and :func:`text_problems`: every text of the network
+  diagrams as it is on screen, and which are too small or overlap another.
+* :func:`network_replay_state`: what a network replay shows right now.
 """
 
 from __future__ import annotations
@@ -224,3 +227,82 @@ def display_markup(data: dict[str, Any]) -> str:
 def as_json(value: Any) -> str:
     """``value`` as JSON, for messages."""
     return json.dumps(value, indent=1)
+
+
+# ----------------------------------------------------------------------------
+# The texts of the network diagrams, as they are on screen
+# ----------------------------------------------------------------------------
+
+# Every <text> of the diagrams on the page (svg.cg-network, .cg-lstm...): its box on screen,
+# and its font size times the drawing's scale: how high its letters are on screen.
+_TEXT_BOXES = """
+var found = [];
+document.querySelectorAll(arguments[0]).forEach(function (svg, drawing) {
+  var scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  svg.querySelectorAll("text").forEach(function (t) {
+    if (getComputedStyle(t).visibility === "hidden" || !t.textContent.trim()) return;
+    var r = t.getBoundingClientRect();
+    found.push({drawing: drawing, text: t.textContent, left: r.left, top: r.top, right: r.right,
+                bottom: r.bottom, font: parseFloat(getComputedStyle(t).fontSize) * scale});
+  });
+});
+return found;
+"""
+
+SMALLEST_TEXT_PX = 9.0
+"""No text of a diagram may be smaller than this on screen (its font size, as scaled)."""
+
+OVERLAP_TOLERANCE = 0.5  # px: boxes that merely touch, after rounding, do not overlap
+
+
+def text_boxes(driver: Any, selector: str = "svg.cg-network, svg.cg-lstm") -> list[dict[str, Any]]:
+    """Every text of the diagrams that ``selector`` finds: what it says, its box on screen and font px."""
+    return list(driver.execute_script(_TEXT_BOXES, selector))
+
+
+def text_problems(boxes: list[dict[str, Any]]) -> list[str]:
+    """Texts smaller than ``SMALLEST_TEXT_PX`` on screen, and pairs of texts whose boxes overlap."""
+    problems = [f"{b['text']!r} is {b['font']:.1f} px high" for b in boxes if b["font"] < SMALLEST_TEXT_PX]
+    for k, a in enumerate(boxes):
+        for b in boxes[k + 1 :]:
+            if a["drawing"] == b["drawing"] and _overlap(a, b):
+                problems.append(f"{a['text']!r} overlaps {b['text']!r}")
+    return problems
+
+
+def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    gap = OVERLAP_TOLERANCE
+    return bool(
+        a["left"] < b["right"] - gap
+        and b["left"] < a["right"] - gap
+        and a["top"] < b["bottom"] - gap
+        and b["top"] < a["bottom"] - gap
+    )
+
+
+_NETWORK_REPLAY_STATE = """
+var root = arguments[0], svg = root.querySelector("svg"), origin = svg.getBoundingClientRect();
+var state = {active: [], shown: [], circles: [], caption: root.querySelector(".cg-caption").textContent,
+             slider: +root.querySelector(".cg-slider").value, svg: [origin.left, origin.top, origin.width]};
+root.querySelectorAll("[data-key]").forEach(function (el) {
+  var key = el.getAttribute("data-key");
+  if (el.classList.contains("active") && state.active.indexOf(key) < 0) state.active.push(key);
+  if (el.tagName.toLowerCase() === "text" && el.classList.contains("shown")
+      && getComputedStyle(el).visibility !== "hidden") state.shown.push(key);
+});
+svg.querySelectorAll("circle").forEach(function (c) {
+  var r = c.getBoundingClientRect();
+  state.circles.push([r.left - origin.left, r.top - origin.top, r.width, r.height].map(function (x) {
+    return Math.round(x * 100) / 100;
+  }));
+});
+state.active.sort();
+state.shown.sort();
+return state;
+"""
+
+
+def network_replay_state(driver: Any, player: Any) -> dict[str, Any]:
+    """What a network replay shows now: ``active`` keys, ``shown`` (revealed) text keys, ``caption``,
+    ``slider``, ``svg`` (where the drawing is: left, top, width) and every circle's box in it."""
+    return dict(driver.execute_script(_NETWORK_REPLAY_STATE, player))
