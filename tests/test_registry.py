@@ -104,6 +104,15 @@ def test_every_op_has_every_column():
             assert op.name in FUNCTIONS, f"{op.name}: the command line cannot call it"
 
 
+def test_no_node_can_take_a_name_that_generated_code_reads():
+    pytest.importorskip("numpy")
+    from autograd.compiler.runtime import PYTHON_BUILTINS, array_namespace, reserved_names
+
+    read = set(float_namespace()) | set(array_namespace()) | PYTHON_BUILTINS
+    assert reserved_names() == read
+    assert read <= RESERVED
+
+
 def test_the_column_check_can_fail(monkeypatch):
     """A new op with no spelling, twin or entry is caught."""
     lonely = ops.Op("cube", lambda x: x**3, lambda out, x: (3 * x * x,), ("3 x**2",))

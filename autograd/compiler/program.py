@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from autograd.compiler.expressions import Expr, Name
+from autograd.compiler.runtime import reserved_names
 from autograd.compiler.tracing import Comparison, Trace, is_parameter
 from autograd.engine import topological_order
 from autograd.ops import Op
@@ -76,10 +77,7 @@ class Program:
 
 
 # Names of the generated code's own globals and parameters: no node may take them.
-RESERVED = frozenset({
-    "exp", "log", "sqrt", "tanh", "sigmoid", "pow", "abs", "sum", "where", "logical_and",
-    "isfinite", "guard", "GuardError", "NotFiniteError", "not_finite", "params", "seed",
-})
+RESERVED = reserved_names() | {"params", "seed"}
 
 
 # Each node's name n also names grad_n (its gradient), local_n (local derivatives that a rule

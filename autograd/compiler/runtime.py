@@ -75,6 +75,15 @@ def float_namespace() -> dict[str, Any]:
     }
 
 
+# NumPy's functions that array code calls, by the name the code calls them
+_NUMPY_FUNCTIONS = {
+    "exp": "exp", "log": "log", "sqrt": "sqrt", "tanh": "tanh", "pow": "power", "abs": "abs",
+    "where": "where", "logical_and": "logical_and",
+}
+# Python's own functions that float code calls (abs, and sum for sums and dot products)
+PYTHON_BUILTINS = frozenset({"abs", "sum"})
+
+
 def array_namespace() -> dict[str, Any]:
     """Globals for code on NumPy arrays, elementwise."""
     import numpy as np
@@ -93,19 +102,19 @@ def array_namespace() -> dict[str, Any]:
             raise GuardError(index)  # the whole batch goes the other way: trace again
         raise BatchSplitError(index, outcome)
 
-    return {
-        "exp": np.exp,
-        "log": np.log,
-        "sqrt": np.sqrt,
-        "tanh": np.tanh,
-        "pow": np.power,
-        "abs": np.abs,
-        "sigmoid": sigmoid,
-        "where": np.where,
-        "logical_and": np.logical_and,
-        "guard": guard,
-        "not_finite": not_finite,
-    }
+    numpy_functions = {name: getattr(np, attribute) for name, attribute in _NUMPY_FUNCTIONS.items()}
+    return {**numpy_functions, "sigmoid": sigmoid, "guard": guard, "not_finite": not_finite}
+
+
+_ARRAY_HELPERS = frozenset({"sigmoid", "guard", "not_finite"})  # array_namespace's own functions
+
+
+def reserved_names() -> frozenset[str]:
+    """Every global name generated code reads, in either flavour: no node may be named so.
+
+    (Read without importing NumPy; a test checks it against ``array_namespace()``.)
+    """
+    return frozenset({*float_namespace(), *_NUMPY_FUNCTIONS, *_ARRAY_HELPERS, *PYTHON_BUILTINS})
 
 
 def bind_ops(namespace: dict[str, Any], runtime_ops: dict[str, tuple[Op, str, int]], arrays: bool) -> None:

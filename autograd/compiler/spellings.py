@@ -26,8 +26,13 @@ itself wherever it can:
 A spelling must raise, or give a non-finite number, wherever the eager engine
 raises: ``math.log`` raises for ``x <= 0`` like the table's rule does, and NumPy's
 floating-point checks fire where the rule would raise. The error itself is not
-taken from the spelling: on any error the compiled function asks the eager engine,
-which raises its own (see [`autograd.compiler.compiled`][autograd.compiler.compiled]).
+taken from the spelling: on a domain error the compiled function asks the eager
+engine, which raises its own; any other error is a bug in the compiler, and says so
+(see [`autograd.compiler.compiled`][autograd.compiler.compiled]).
+
+The names a spelling calls (``tanh``, ``pow``, ...) must be in both namespaces of
+[`autograd.compiler.runtime`][autograd.compiler.runtime]; ``tests/test_registry.py``
+checks that every op of the table has a spelling and that everything it calls is there.
 
 An op without a spelling (your own ``Op`` used with ``apply_op``, or a new table
 entry) still compiles: its forward rule is run on expressions if it is plain
