@@ -248,7 +248,9 @@ def plans(draw: Any) -> Plan:
 
 # how many random graphs a run checks; raise it for a long search (CHAINGRAD_GRAPH_EXAMPLES=5000)
 GRAPH_EXAMPLES = int(os.environ.get("CHAINGRAD_GRAPH_EXAMPLES", "60"))
-POINT = reals(-2.0, 2.0) | st.sampled_from([0.0, 1.0, -1.0])
+# Exactly 0, or not tiny: at 1e-295, x * x underflows to 0.0 and lands on a kink (|x*x|) that
+# the exact reference never reaches, a floating-point fact and not the library's to fix.
+POINT = st.one_of(reals(1e-3, 2.0), reals(-2.0, -1e-3), st.sampled_from([0.0, 1.0, -1.0]))
 LARGEST = 1e5  # graphs whose values grow beyond this are set aside (rounding, not rules, would differ)
 
 
