@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
-from contextvars import ContextVar
 from typing import Any
 
 from autograd.engine import gradients
@@ -38,9 +37,6 @@ from autograd.ops import IDENTITY
 from autograd.value import Value, _as_float, apply_op, next_creation_number
 
 Argnums = int | Sequence[int] | None
-
-# How many transformations are running in this thread (an inner one must keep Values).
-_depth: ContextVar[int] = ContextVar("chaingrad_transform_depth", default=0)
 
 
 def grad(f: Callable[..., Any], argnums: Argnums = None) -> Callable[..., Any]:
@@ -122,38 +118,36 @@ def jacobian(f: Callable[..., Any], argnums: Argnums = None) -> Callable[..., li
 
 
 class _Call:
-    """One call of a transformed function: its inputs as Values, and whether it is nested.
+    """One call of a transformed function: its inputs as Values, and what it must return.
 
-    Numbers become fresh leaf Values (labelled with f's parameter names);
-    Values pass through. The call is *nested*, and must return Values, when it
-    was given a Value or runs inside another transformation (whose variables
-    ``f`` may close over); see also ``keeps_values``.
+    Numbers become fresh leaf Values (labelled with f's parameter names); a Value
+    becomes a copy computed from it (see ``_trace_inputs``).
     """
 
     def __init__(self, f: Callable[..., Any], args: Sequence[Any], argnums: Argnums) -> None:
         self.f = f
         self.start = next_creation_number()  # every Value made from here on belongs to this call
-        self.inputs, given_values = _trace_inputs(f, args)
+        self.inputs, self.given_values = _trace_inputs(f, args)
         self.wrt = [self.inputs[i] for i in _chosen(argnums, len(self.inputs))]
-        self.nested = given_values or _depth.get() > 0
 
     def run(self) -> Any:
         """``f(*inputs)``, recording the graph (even inside ``no_grad``, as torch.func does)."""
-        token = _depth.set(_depth.get() + 1)
-        try:
-            with enable_grad():
-                return self.f(*self.inputs)
-        finally:
-            _depth.reset(token)
+        with enable_grad():
+            return self.f(*self.inputs)
 
     def keeps_values(self, *outputs: Value) -> bool:
-        """Whether the results must be Values: the call is nested, or ``outputs`` depend on
-        Values made before it (f closes over them, in an eager computation).
+        """Whether the results must be differentiable Values rather than floats.
 
-        Returning floats there would cut the graph: in ``x * grad(lambda t: x * t)(2.0)[0]``
-        the gradient is x itself, and y = x * x must send its gradient through both factors.
+        They must when the call was given Values, or when ``outputs`` depend on Values
+        made before the call: f closes over them, whether they are an outer
+        transformation's variables (``grad(lambda x: x * grad(lambda y: x * y)(2.0)[0])``)
+        or Values of an ordinary computation (``x * grad(lambda t: x * t)(2.0)[0]``).
+        Floats there would cut the graph: in the second example the gradient is x
+        itself, and y = x * x must send its gradient through both factors. A result
+        that depends on nothing older is a constant to any outer computation, and a
+        float says so.
         """
-        return self.nested or _reaches_older_than(self.start, outputs)
+        return self.given_values or _reaches_older_than(self.start, outputs)
 
 
 # ----------------------------------------------------------------------------

@@ -268,6 +268,7 @@ ENTRIES: dict[str, Entry] = {entry.name: entry for entry in (
            Special((0.0, 0.5), 0.0, ZeroDivisionError, "d/dx x**y is infinite at x = 0 for y < 1"),
            Special((-2.0, 3.0), -8.0, ValueError, "d/dy x**y = x**y ln(x) needs x > 0"),
            Special((-2.0, 0.5), ValueError, ValueError, "a negative base with a fractional exponent"),
+           Special((-0.5, 0.5), ValueError, ValueError, "the same for a base between -1 and 0"),
            Special((0.0, -1.0), ZeroDivisionError, ZeroDivisionError, "0 ** negative is 1/0")),
           into_domain=(positive_part, anywhere), smooth=False),
     _unary("neg", lambda x: -x, lambda x: -x, SMALL),

@@ -542,3 +542,38 @@ def test_compile_rejects_bad_arguments():
     with pytest.raises(ValueError):
         compile(issue_f, max_traces=0)
     assert isinstance(compile(issue_f), CompiledFunction)
+
+
+def _checks(source: str) -> int:
+    return source.count("if not isfinite(")
+
+
+def test_only_values_that_could_hide_an_overflow_are_checked():
+    """In the chain y = tanh(0.9 y + 0.1), only the first step can overflow (tanh is at most 1):
+    one forward check; in backward the leaf's gradient and the first constant's contribution
+    (y times upstream, y unbounded); no other constant (0.9 times a gradient through tanh)."""
+
+    def chain(y):
+        for _ in range(6):
+            y = (y * 0.9 + 0.1).tanh()
+        return y
+
+    compiled = compile(chain)
+    compiled.value_and_grad(0.3)
+    assert _checks(compiled.forward_source) == 1
+    assert _checks(compiled.source) == 3
+
+
+def test_a_constant_times_a_value_above_one_is_checked():
+    """0.5's contribution is 1.5 tanh(y) times upstream: a value up to 1.5 can overflow a
+    large upstream gradient, so it is checked; with 1.0 in place of 1.5 it is not."""
+
+    def scaled(scale):
+        return lambda y: (y.tanh() * scale) * 0.5 * 1e300
+
+    counts = []
+    for scale in (1.5, 1.0):
+        compiled = compile(scaled(scale))
+        compiled.value_and_grad(0.3)
+        counts.append(_checks(compiled.source))
+    assert counts[0] == counts[1] + 1

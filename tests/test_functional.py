@@ -48,6 +48,9 @@ def test_argnums():
     assert grad(f, argnums=1)(1.0, 2.0) == grad(f)(1.0, 2.0)[1]
     assert grad(f, argnums=(1, 0))(1.0, 2.0) == tuple(reversed(grad(f)(1.0, 2.0)))
     assert grad(f, argnums=-1)(1.0, 2.0) == grad(f)(1.0, 2.0)[1]
+    assert grad(f, argnums=-2)(1.0, 2.0) == grad(f)(1.0, 2.0)[0]  # -count is the first argument
+    with pytest.raises(ValueError, match="argnums -3 is out of range"):
+        grad(f, argnums=-3)(1.0, 2.0)
     assert hessian(f, argnums=1)(1.0, 2.0) == [[hessian(f)(1.0, 2.0)[1][1]]]
     with pytest.raises(ValueError, match="out of range"):
         grad(f, argnums=2)(1.0, 2.0)

@@ -34,6 +34,15 @@ def test_the_message_names_the_changed_value_and_its_user():
         loss.backward()
 
 
+def test_the_message_names_the_user_whatever_the_numbers():
+    """(The changed input is named as an input, also when its new number is the larger.)"""
+    w, x = Value(2.0, label="w"), Value(0.5, label="x")
+    product = w * x  # 1.0
+    w.data = 3.0
+    with pytest.raises(StaleGraphError, match=r"'w' \(now 3\.0\) was changed after the \* node"):
+        (product + 1).backward()
+
+
 def test_every_way_of_walking_a_stale_graph_is_refused():
     w, x = Value(2.0, label="w"), Value(3.0, label="x")
     y = (w * x).tanh()

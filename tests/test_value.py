@@ -89,9 +89,17 @@ def test_comparisons_use_data_and_return_bool():
     a, b = Value(1.0), Value(2.0)
     assert (a < b) is True and (a <= 1) is True and (b > 1.5) is True and (b >= b) is True
     assert 0.5 < a and 3 > b  # noqa: SIM300 (the reflected forms are under test)
+    assert (a <= b) is True and (b <= a) is False and (a >= b) is False and (b < a) is False
     assert float(b) == 2.0
     with pytest.raises(TypeError, match="str"):
         _ = a < "x"
+
+
+def test_variables_are_the_leaves_you_made_not_the_numbers_that_entered():
+    x, w = Value(2.0, label="x"), Value(3.0, label="w")
+    y = (x * w + 1) * x  # the 1 is a constant leaf; x is used twice
+    assert y.variables() == [x, w]
+    assert Value(5.0).variables()[0].data == 5.0
 
 
 def test_equality_and_hash_are_identity():

@@ -35,6 +35,13 @@ def test_functions_build_their_ops():
     assert {"tanh", "sigmoid", "relu", "abs", "sqrt", "log", "exp"} <= ops
 
 
+@pytest.mark.parametrize("name", ["neg", "id", "sum", "dot"])
+def test_only_the_functions_of_the_table_can_be_called(name: str):
+    """neg is written -a; id is the library's own; sum and dot take many inputs."""
+    with pytest.raises(ExpressionError, match=f"calling '{name}'"):
+        parse_expression(f"{name}(a)")
+
+
 def test_parse_assignment():
     assert parse_assignment("b=-3") == ("b", -3.0)
     assert parse_assignment(" w1 = 1e-3 ") == ("w1", 0.001)
