@@ -181,7 +181,13 @@ NO_GRADIENT: Any = _NoGradient()
 
 
 def chain_rule(
-    root: Value, seed: Any = 1.0, *, differentiable: bool = False, observer: Observer | None = None
+    root: Value,
+    seed: Any = 1.0,
+    *,
+    differentiable: bool = False,
+    observer: Observer | None = None,
+    derivatives: Callable[[Value], Sequence[Any]] | None = None,
+    order: list[Value] | None = None,
 ) -> tuple[list[Value], dict[Value, Any]]:
     """The reverse walk: d root / d node for every node, as a dict (``.grad`` is not touched).
 
@@ -191,12 +197,18 @@ def chain_rule(
         differentiable: apply the derivative rules to Values instead of floats,
             so every gradient is a Value with its own graph (higher derivatives).
         observer: see [`Observer`][autograd.engine.Observer]; the teaching tools use it to watch.
+        derivatives: the local derivatives of a node, in place of the op table's rule
+            (the diagnosis of a learner's gradients replays backward with wrong ones).
+        order: ``checked_order(root)``, when the caller already has it (a replay run
+            thousands of times on one graph sorts it once).
 
     Returns:
         The topological order and the gradient of every node in it.
     """
-    order = checked_order(root)
-    derivatives = differentiable_local_derivatives if differentiable else local_derivatives
+    if order is None:
+        order = checked_order(root)
+    if derivatives is None:
+        derivatives = differentiable_local_derivatives if differentiable else local_derivatives
     grads: dict[Value, Any] = dict.fromkeys(order, NO_GRADIENT if differentiable else 0.0)
     grads[root] = seed
     node = root
