@@ -544,8 +544,14 @@ def test_compile_rejects_bad_arguments():
     assert isinstance(compile(issue_f), CompiledFunction)
 
 
-def _checks(source: str) -> int:
-    return source.count("if not isfinite(")
+def _checked(source: str) -> list[str]:
+    """The values the code checks for overflow, in order: ``if not isfinite(sum((a, b)))`` gives a, b."""
+    values = []
+    for line in source.splitlines():
+        if "if not isfinite(" in line:
+            inside = line.split("if not isfinite(", 1)[1].rsplit("):", 1)[0]
+            values.extend(inside[5:-2].split(", ") if inside.startswith("sum((") else [inside])
+    return values
 
 
 def test_only_values_that_could_hide_an_overflow_are_checked():
@@ -560,8 +566,17 @@ def test_only_values_that_could_hide_an_overflow_are_checked():
 
     compiled = compile(chain)
     compiled.value_and_grad(0.3)
-    assert _checks(compiled.forward_source) == 1
-    assert _checks(compiled.source) == 3
+    assert _checked(compiled.forward_source) == ["add2"]
+    assert _checked(compiled.source) == ["add2", "y * grad_add2", "grad_y"]
+
+
+def test_an_output_that_can_overflow_is_checked():
+    """x * y can overflow, and nothing after it would notice: the engine refuses it, so must the code."""
+    compiled = compile(lambda x, y: x * y)
+    assert compiled(2.0, 3.0) == 6.0
+    assert _checked(compiled.forward_source) == ["out"]
+    with pytest.raises(OverflowError):
+        compiled(1e200, 1e200)
 
 
 def test_a_constant_times_a_value_above_one_is_checked():
@@ -575,5 +590,5 @@ def test_a_constant_times_a_value_above_one_is_checked():
     for scale in (1.5, 1.0):
         compiled = compile(scaled(scale))
         compiled.value_and_grad(0.3)
-        counts.append(_checks(compiled.source))
+        counts.append(len(_checked(compiled.source)))
     assert counts[0] == counts[1] + 1
