@@ -4,6 +4,9 @@
 #   - for the browser tests (tests/browser), Debian's chromium and chromium-driver,
 #     when CHAINGRAD_REQUIRE_BROWSER=1 (the test command sets it) or with --browser;
 #     the demo and the library do not need them,
+#   - for the docs site (built by the test command), the npm packages it serves itself
+#     (package.json: Pyodide and Graphviz-in-WebAssembly for the Playground, MathJax),
+#     installed with `npm ci` into node_modules, with --docs (Node.js via apt-get when missing),
 #   - a virtual environment in .venv with the package and its dev extras.
 # Run by demo.sh and test.sh; safe to run again (it only refreshes).
 set -euo pipefail
@@ -11,10 +14,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 WANT_BROWSER="${CHAINGRAD_REQUIRE_BROWSER:-0}"
+WANT_DOCS=0
 for argument in "$@"; do
     case "$argument" in
         --browser) WANT_BROWSER=1 ;;
-        *) echo "setup: unknown option '$argument' (the only one is --browser)" >&2; exit 2 ;;
+        --docs) WANT_DOCS=1 ;;
+        *) echo "setup: unknown option '$argument' (the options are --browser and --docs)" >&2; exit 2 ;;
     esac
 done
 
@@ -63,6 +68,11 @@ if [ "$WANT_BROWSER" != "0" ] && { [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER
         --no-install-recommends chromium chromium-driver  # (the one recommended package is a sandbox the tests turn off)
 fi
 
+if [ "$WANT_DOCS" != "0" ] && ! command -v npm >/dev/null 2>&1; then
+    echo "setup: npm not found (the docs site's packages are installed with it); installing nodejs and npm" >&2
+    apt_install "Node.js and npm" "https://nodejs.org/ or your package manager" nodejs npm
+fi
+
 if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
@@ -72,4 +82,12 @@ if [ ! -f "$STAMP" ] || ! cmp -s pyproject.toml "$STAMP"; then
     .venv/bin/python -m pip install -q --upgrade pip
     .venv/bin/python -m pip install -q -e ".[dev]"
     cp pyproject.toml "$STAMP"
+fi
+
+# The docs site's npm packages, exactly as package-lock.json pins them; again only when the lock
+# file changed since the last successful install (npm ci starts from an empty node_modules).
+NPM_STAMP=node_modules/.chaingrad-installed
+if [ "$WANT_DOCS" != "0" ] && { [ ! -f "$NPM_STAMP" ] || ! cmp -s package-lock.json "$NPM_STAMP"; }; then
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+    cp package-lock.json "$NPM_STAMP"
 fi

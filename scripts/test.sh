@@ -5,7 +5,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # the browser tests must run here (CI), not skip: setup installs Chromium, and a missing one fails
 export CHAINGRAD_REQUIRE_BROWSER="${CHAINGRAD_REQUIRE_BROWSER:-1}"
-bash "$ROOT/scripts/setup.sh"
+# --docs: the npm packages that the docs build copies into the site (the Playground)
+bash "$ROOT/scripts/setup.sh" --docs
 cd "$ROOT"
 .venv/bin/ruff check .
 .venv/bin/mypy

@@ -592,3 +592,55 @@ def test_a_constant_times_a_value_above_one_is_checked():
         compiled.value_and_grad(0.3)
         counts.append(len(_checked(compiled.source)))
     assert counts[0] == counts[1] + 1
+
+
+def test_the_source_says_where_a_guard_comes_from_and_writes_kinks_inline():
+    """A guard names the comparison f made; relu's branching rule is written as code (a
+    conditional), not called at run time."""
+    cf = compile(lambda x: (x * 2 if x > 0 else x.exp()).relu())
+    cf.value_and_grad(1.5)
+    assert "  # f compared, at " in cf.source
+    assert "rule_" not in cf.source and "if relu" not in cf.source
+    assert "seed if mul1 > 0.0 else 0.0 * seed" in cf.source
+
+
+def test_many_watched_values_are_checked_in_one_line():
+    cf = compile(lambda x, y: (x * y).tanh() + (x / y).tanh() + (x - y).exp().tanh())
+    cf(0.5, 2.0)
+    assert cf.forward_source.count("if not isfinite(") == 1
+    assert len(_checked(cf.forward_source)) >= 3
+
+
+def test_a_constant_times_the_seed_needs_no_check_and_small_bounds_none():
+    """x * 2.0: the constant's gradient is x times the seed 1, finite since x is; and a
+    constant times a value at most 0.5 in size needs no check either."""
+    cf = compile(lambda x: x * 2.0)
+    cf.value_and_grad(3.0)
+    assert _checked(cf.source) == ["out", "grad_x"]
+    small = compile(lambda y: (y.tanh() * 0.5) * 0.7 * 1e300)
+    one = compile(lambda y: (y.tanh() * 1.0) * 0.7 * 1e300)
+    small.value_and_grad(0.3), one.value_and_grad(0.3)
+    assert len(_checked(small.source)) == len(_checked(one.source))
+
+
+def test_a_gradient_of_more_terms_than_one_statement_holds():
+    """x has 40 users, so d f / d x is summed in two statements of at most 32 terms.
+    d/dx sum_k tanh(k x) = sum_k k (1 - tanh(k x)**2)."""
+    cf = compile(lambda x: sum_values([(x * float(k)).tanh() for k in range(1, 41)]))
+    _, (slope,) = cf.value_and_grad(0.01)
+    want = math.fsum(k * (1 - math.tanh(k * 0.01) ** 2) for k in range(1, 41))
+    assert math.isclose(slope, want, rel_tol=1e-12)
+
+
+def test_every_leafs_gradient_is_checked_however_many_leaves():
+    """300 arguments: their gradients are checked in groups of 250. Only the last 50 overflow
+    (1e300 * 1e10), while the value stays small: the engine refuses that, so must the code."""
+    n = 300
+
+    def f(*xs):
+        return 1e300 * sum_values([x * (1e10 if i >= 250 else 1.0) for i, x in enumerate(xs)])
+
+    cf = compile(f)
+    assert cf(*([1e-320] * n)) == f(*[Value(1e-320) for _ in range(n)]).data
+    with pytest.raises(OverflowError):
+        cf.value_and_grad(*([1e-320] * n))

@@ -151,6 +151,14 @@ def test_every_kind_in_every_slot_of_every_kind(outer: str, inner: str):
             assert run_source(tree.render(FLOAT), env) == evaluate(tree, env), tree.render(FLOAT)
 
 
+def test_a_sum_as_a_term_keeps_its_parentheses_to_the_last_bit():
+    """g = a + (b - c) rounds differently from (a + b) - c: 1e16 + 1 is 1e16, 1e16 + 3 - 2 is 1e16 + 2."""
+    line = Line("sum", "g", terms=((Name("a"), ""), (Binary("-", Name("b"), Name("c")), "")))
+    env = {"a": 1e16, "b": 3.0, "c": 2.0}
+    exec(line.render(FLOAT), {}, env)
+    assert env["g"] == 1e16 + (3.0 - 2.0) != (1e16 + 3.0) - 2.0
+
+
 def test_a_negative_sum_as_a_term_keeps_its_parentheses():
     line = Line("sum", "g", terms=((Name("a"), ""), (Negative(Binary("-", Name("b"), Name("c"))), "")))
     env = {"a": 1.0, "b": 2.0, "c": 5.0}

@@ -21,6 +21,9 @@ What a notebook gets:
 * ``text/plain``: the ``repr``, plus one line saying why there is no picture
   when there is none (too many values, no ``dot``, ``dot`` too slow or
   failing). Showing a Value must never raise.
+
+In a web page (Pyodide) the same pictures are drawn by the page's
+Graphviz-in-WebAssembly ([autograd.drawing.browser][]): the bundle is the same.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable
 
+from autograd.drawing import browser
 from autograd.drawing.draw import draw_graph
 from autograd.drawing.layout import GraphTooLargeError
 from autograd.drawing.run import (
@@ -165,6 +169,9 @@ def why_not_drawn(error: Exception) -> str:
             f"it has {error.node_count} values, more than {error.max_nodes}; "
             f"draw_graph(value, max_nodes={error.node_count}) draws it anyway"
         )
+    elif isinstance(error, GraphvizNotFoundError) and browser.in_browser():
+        wanted = browser.PAGE_RENDERER  # what the page must set (a JavaScript global)
+        reason = f"this web page gives Python no Graphviz (see autograd.drawing.browser: {wanted})"
     elif isinstance(error, GraphvizNotFoundError):
         reason = "Graphviz's dot program is not installed (apt-get install graphviz / brew install graphviz)"
     elif isinstance(error, GraphvizTimeoutError):

@@ -9,6 +9,11 @@ every rendering in the library goes through it:
 [draw_graph][autograd.drawing.draw.draw_graph] returns) sends its ``pipe``,
 ``render`` and Jupyter display here instead of to the graphviz package's own
 runner, which has no time limit.
+
+The DOT text itself needs no Graphviz program (``.source``); only drawing it
+does. [render_dot][autograd.drawing.run.render_dot] picks who draws: the ``dot``
+program, or, when the library runs in a web page (Pyodide), the
+Graphviz-in-WebAssembly that the page provides ([autograd.drawing.browser][]).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ __all__ = [
     "GraphvizTimeoutError",
     "ValueGraph",
     "check_timeout",
+    "render_dot",
     "run_dot",
 ]
 
@@ -55,12 +61,14 @@ class GraphvizNotFoundError(GraphvizError, graphviz.ExecutableNotFound):
     graphviz package still catches it.
     """
 
-    def __init__(self, program: str = "dot") -> None:
+    def __init__(self, program: str = "dot", *, message: str | None = None) -> None:
         # graphviz.ExecutableNotFound formats its own message from a command
-        # line; skip that and keep ours, which says how to install Graphviz.
+        # line; skip that and keep ours, which says how to install Graphviz
+        # (or, in a web page, what the page must provide: autograd.drawing.browser).
         RuntimeError.__init__(
             self,
-            f"Graphviz's `{program}` program was not found on PATH, so the graph cannot be rendered; "
+            message
+            or f"Graphviz's `{program}` program was not found on PATH, so the graph cannot be rendered; "
             f"{INSTALL_GRAPHVIZ} (the DOT source is still available as .source)",
         )
 
@@ -137,6 +145,31 @@ def run_dot(
     return stdout
 
 
+def render_dot(
+    source: str,
+    output_format: str = "svg",
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    program: str = "dot",
+    size: str = "this graph",
+) -> bytes:
+    """Draw the DOT ``source`` with the Graphviz this Python has; return the picture.
+
+    In a web page (the library running in Pyodide) that is the Graphviz compiled
+    to WebAssembly which the page provides ([autograd.drawing.browser][]);
+    everywhere else it is the ``program`` (``dot``), run by
+    [run_dot][autograd.drawing.run.run_dot] under the time limit. Both raise the
+    same [GraphvizError][autograd.drawing.run.GraphvizError]s.
+    """
+    check_timeout(timeout)
+    # imported here, not at the top: the browser module imports this one (for its errors)
+    from autograd.drawing import browser
+
+    if browser.in_browser():
+        return browser.render_in_browser(source, output_format, engine=program)
+    return run_dot(source, output_format, timeout=timeout, program=program, size=size)
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     """Kill ``process`` and everything in its session, and collect its exit status."""
     try:
@@ -155,7 +188,9 @@ def check_timeout(timeout: Any) -> None:
 class ValueGraph(graphviz.Digraph):
     """A ``graphviz.Digraph`` whose rendering runs ``dot`` under a time limit.
 
-    ``.source`` is the DOT text; ``.pipe(format="svg")`` returns the picture,
+    (In a web page it draws with the page's Graphviz instead: see
+    [render_dot][autograd.drawing.run.render_dot].) ``.source`` is the DOT
+    text; ``.pipe(format="svg")`` returns the picture,
     ``.render("L", format="svg")`` writes ``L.svg``, ``.view()`` opens it, and
     in Jupyter it displays itself, scaled to the width of the output area.
     ``pipe`` and ``render`` take ``timeout=`` (seconds; default: the one given
@@ -195,7 +230,7 @@ class ValueGraph(graphviz.Digraph):
 
         ``quiet`` is accepted for compatibility: dot's messages are always captured.
         """
-        picture = run_dot(
+        picture = render_dot(
             self.source,
             _output_format(format or self.format, renderer, formatter, neato_no_op),
             timeout=self.timeout if timeout is None else timeout,
