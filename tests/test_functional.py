@@ -333,3 +333,10 @@ def test_hessian_and_third_derivatives_of_random_dags_agree_with_torch(program):
     third = grad(lambda *vs: hessian(lambda *ws: run(steps, *ws))(*vs)[0][0])(*leaves)
     expected = d(d(first[0])[0], create_graph=False)
     assert list(third) == pytest.approx([e.item() for e in expected], rel=1e-12, abs=1e-12)
+
+
+def test_what_a_transformed_function_returns_is_checked():
+    with pytest.raises(TypeError, match="must return a list of Values"):
+        jacobian(lambda x: 3.0)(1.0)
+    with pytest.raises(TypeError, match="must be a Value"):
+        grad(lambda x: ())(1.0)

@@ -164,3 +164,24 @@ def test_rules_agree_on_both_paths(name: str):
         assert floats == values
 
     check_at_points(name, agree, max_examples=20)
+
+
+def test_the_unary_ops_a_user_writes():
+    """neg (-x) and the functions; not the library's own copy op (id)."""
+    assert set(UNARY_OPS) == {"neg", "abs", "exp", "log", "sqrt", "tanh", "sigmoid", "relu"}
+
+
+def test_the_formula_of_a_power_in_words():
+    assert power_op(3.0).formulas == ("3 * x**2",)
+    assert power_op(0.5).formulas == ("0.5 * x**-0.5",)
+
+
+def test_a_base_of_minus_one_to_a_negative_power_is_fine_and_zero_is_not():
+    assert (Value(-1.0) ** -2).data == 1.0
+    message = r"0 cannot be raised to a negative power \(0\.0 \*\* -1\.0\)"
+    with pytest.raises(ZeroDivisionError, match=message):
+        _ = Value(0.0) ** -1
+
+
+def test_relu_of_minus_zero_is_zero():
+    assert math.copysign(1.0, Value(-0.0).relu().data) == 1.0

@@ -128,6 +128,8 @@ KINDS: dict[str, Any] = {
     "*": lambda x, y: Binary("*", x, y),
     "/": lambda x, y: Binary("/", x, Binary("+", Binary("*", y, y), Literal(1.0))),
     "**": lambda x, y: Binary("**", Binary("+", Binary("*", x, x), Literal(1.0)), y),
+    "** (any base)": lambda x, y: Binary("**", x, Literal(2.0)),  # (a ** b) ** 2 is not a ** (b ** 2)
+    "** (any exponent)": lambda x, y: Binary("**", Literal(1.5), x),
     "neg": lambda x, y: Negative(x),
     "where": lambda x, y: Where(Compare(">", x, y), x, y),
     "where (else)": lambda x, y: Where(Compare("<", x, y), y, x),
@@ -191,8 +193,17 @@ def test_a_choice_in_array_code_is_a_call_needing_no_parentheses():
     assert choice.inside(SUM, FLOAT) == "(a if a > 0.0 else 0.0)"
 
 
+def test_and_is_written_plainly():
+    both = Both(Compare(">", Name("a"), Literal(0.0)), Compare("<", Name("b"), Literal(1.0)))
+    assert both.render() == "a > 0.0 and b < 1.0"
+    assert both.render(ARRAY) == "logical_and(a > 0.0, b < 1.0)"
+
+
 def test_numbers_are_written_exactly():
     np = pytest.importorskip("numpy")
     assert as_expr(2**60).render() == "1152921504606846976"  # beyond 2**53: kept an int, exact
-    assert as_expr(3).render() == "3.0"
+    assert as_expr(2**53 + 1).render() == "9007199254740993"  # as a float it would be ...992
+    assert as_expr(2**53 - 1).render() == "9007199254740991.0"  # a float holds it exactly
+    assert as_expr(3).render() == "3.0" and as_expr(100).render() == "100.0"
+    assert Literal(math.inf).render() == "not_finite()"  # a rule folded to inf: refused at run time
     assert as_expr(np.float64(0.5)).render() == "0.5"  # a NumPy number is written as a plain float

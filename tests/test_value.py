@@ -152,3 +152,28 @@ def test_sigmoid_and_tanh_do_not_overflow(x):
 def test_sigmoid_is_accurate_in_both_tails():
     assert Value(-40.0).sigmoid().data == pytest.approx(math.exp(-40.0), rel=1e-15)
     assert Value(40.0).sigmoid().data == 1.0
+
+
+def test_strict_comparisons_of_equal_numbers_are_false():
+    a = Value(1.0)
+    assert (a < a) is False and (a > a) is False and (a <= a) is True and (a >= 1.0) is True
+
+
+def test_an_op_of_yours_that_overflows_or_gives_nan_is_named():
+    from autograd import apply_op
+    from autograd.ops import Op
+
+    cube = Op("cube", lambda x: x * x * x, lambda out, x: (3 * x * x,), ("3 x**2",))  # inf, no error
+    with pytest.raises(OverflowError, match=r"cube: cube\(1e\+200\) = inf"):
+        apply_op(cube, Value(1e200))
+    broken = Op("broken", lambda x: math.inf - math.inf, lambda out, x: (0.0,), ("0",))
+    with pytest.raises(ValueError, match=r"broken: broken\(1\.0\) gave NaN"):
+        apply_op(broken, Value(1.0))
+
+
+def test_dot_needs_as_many_weights_as_inputs():
+    from autograd import dot
+
+    for weights, inputs in (([1.0], [1.0, 2.0]), ([1.0, 2.0], [1.0])):
+        with pytest.raises(ValueError, match="weights but"):
+            dot(weights, inputs)
