@@ -185,3 +185,11 @@ def test_a_base_of_minus_one_to_a_negative_power_is_fine_and_zero_is_not():
 
 def test_relu_of_minus_zero_is_zero():
     assert math.copysign(1.0, Value(-0.0).relu().data) == 1.0
+
+
+def test_every_op_has_a_word_for_generated_code_and_a_formula_per_input():
+    from autograd.ops import ADD, DOT, TABLE, TANH
+
+    assert TANH.word == "tanh" and ADD.word == "add" and all(op.word.isidentifier() for op in TABLE)
+    assert [DOT.formula(i, 4) for i in range(4)] == ["x_i", "x_i", "w_i", "w_i"]  # w1 w2 x1 x2
+    assert [ADD.formula(i, 2) for i in range(2)] == ["1", "1"]

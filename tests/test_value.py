@@ -177,3 +177,11 @@ def test_dot_needs_as_many_weights_as_inputs():
     for weights, inputs in (([1.0], [1.0, 2.0]), ([1.0, 2.0], [1.0])):
         with pytest.raises(ValueError, match="weights but"):
             dot(weights, inputs)
+
+
+def test_jupyter_shows_text_when_the_drawing_layer_cannot_load(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "autograd.drawing.display", None)  # importing it raises ImportError
+    x = Value(2.0)
+    assert x._repr_mimebundle_() == {"text/plain": repr(x)}
