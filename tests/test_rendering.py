@@ -133,6 +133,7 @@ KINDS: dict[str, Any] = {
     "neg": lambda x, y: Negative(x),
     "where": lambda x, y: Where(Compare(">", x, y), x, y),
     "where (else)": lambda x, y: Where(Compare("<", x, y), y, x),
+    "where (any condition)": lambda x, y: Where(x, y, Literal(0.5)),  # a number as a truth value
     "abs": lambda x, y: Call("abs", (Binary("-", x, y),)),
     "and": lambda x, y: Where(Both(Compare(">", x, Literal(0.0)), Compare("<", y, Literal(1.0))), x, y),
     # a number as a truth value, first or second in an ``and``
