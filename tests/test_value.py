@@ -157,6 +157,7 @@ def test_sigmoid_is_accurate_in_both_tails():
 def test_strict_comparisons_of_equal_numbers_are_false():
     a = Value(1.0)
     assert (a < a) is False and (a > a) is False and (a <= a) is True and (a >= 1.0) is True
+    assert (Value(2.0) >= 1.0) is True and (Value(2.0) >= Value(-1.0)) is True
 
 
 def test_an_op_of_yours_that_overflows_or_gives_nan_is_named():
