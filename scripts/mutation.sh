@@ -195,7 +195,8 @@ last_report=$SECONDS
 while kill -0 "$exec_pid" 2>/dev/null; do
     sleep 5
     if ((SECONDS - last_report >= 60)); then
-        "$PY" "$ROOT/scripts/mutation_report.py" progress "$SESSION"
+        # (a progress line may read the database while it is being written: never fatal)
+        "$PY" "$ROOT/scripts/mutation_report.py" progress "$SESSION" || true
         last_report=$SECONDS
     fi
 done

@@ -10,9 +10,11 @@ The mutants are applied to the code the session tested, taken from git at the
 revision it was run on (the session's own copies are being mutated while it runs),
 never to the working tree; the tests come from the working tree.
 
-Usage: .venv/bin/python scripts/mutation_recheck.py SESSION_DIR REVISION TESTS... > out/mutation/recheck.tsv
-  SESSION_DIR  the temporary folder of a run (it holds session.sqlite)
+Usage: .venv/bin/python scripts/mutation_recheck.py SESSION REVISION [--skip TSV] [--part K/N] TESTS...
+  SESSION      the session.sqlite of a run (mutation.sh keeps it in its temporary folder)
   REVISION     the git revision whose code the session mutated
+  --skip TSV   leave out the mutants an earlier recheck printed as KILLED
+  --part K/N   only every N-th survivor, starting at the K-th (to run N at once)
   TESTS        the test files to run for each survivor
 Prints one line per survivor: file, line, operator, occurrence, KILLED or SURVIVED, the mutated line.
 """
@@ -33,7 +35,7 @@ SECONDS_PER_MUTANT = 120
 
 def survivors(session: Path) -> list[tuple[str, str, int, int, str]]:
     """(file, operator, occurrence, line, mutated line) of every mutant that survived."""
-    database = sqlite3.connect(f"file:{session / 'session.sqlite'}?mode=ro", uri=True)
+    database = sqlite3.connect(f"file:{session}?mode=ro", uri=True)
     rows = database.execute(
         "select m.module_path, m.operator_name, m.occurrence, m.start_pos_row, r.diff "
         "from mutation_specs m join work_results r on m.job_id = r.job_id "
@@ -79,9 +81,19 @@ def killed(folder: Path, path: str, operator: str, occurrence: int, tests: list[
 
 
 def main() -> None:
-    session, revision, tests = Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
+    session, revision, *tests = sys.argv[1:]
+    skip: set[tuple[str, str, str]] = set()
+    part, parts = 0, 1
+    while tests and tests[0] in ("--skip", "--part"):
+        option, value, *tests = tests
+        if option == "--skip":
+            rows = (row.split("\t") for row in Path(value).read_text().splitlines() if row)
+            skip |= {(row[0], row[2], row[3]) for row in rows if row[4] == "KILLED"}
+        else:
+            part, parts = (int(n) for n in value.split("/"))
     folder = workspace(revision)
-    for path, operator, occurrence, line, mutated in survivors(session):
+    todo = [s for s in survivors(Path(session)) if (s[0], s[1], str(s[2])) not in skip]
+    for path, operator, occurrence, line, mutated in todo[part::parts]:
         outcome = "KILLED" if killed(folder, path, operator, occurrence, tests) else "SURVIVED"
         print(f"{path}\t{line}\t{operator}\t{occurrence}\t{outcome}\t{mutated}", flush=True)
     shutil.rmtree(folder)
