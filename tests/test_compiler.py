@@ -644,3 +644,22 @@ def test_every_leafs_gradient_is_checked_however_many_leaves():
     assert cf(*([1e-320] * n)) == f(*[Value(1e-320) for _ in range(n)]).data
     with pytest.raises(OverflowError):
         cf.value_and_grad(*([1e-320] * n))
+
+
+def test_a_constant_used_three_times_has_its_gradient_summed_and_checked():
+    """One constant Value used by three ops: d out / d c = x + x + x. At x = 1e308 each term
+    is finite but their sum is not; the engine refuses that, so must the compiled code."""
+    from autograd.ops import CONSTANT
+    from autograd.value import new_node
+
+    def f(x):
+        c = new_node(1e-300, CONSTANT, ())
+        return x * c + x * c + x * c
+
+    compiled = compile(f)
+    assert compiled(1.0) == f(Value(1.0)).data
+    assert "grad_const1" in compiled.source
+    with pytest.raises(OverflowError):
+        f(Value(1e308)).backward()
+    with pytest.raises(OverflowError):
+        compiled.value_and_grad(1e308)
