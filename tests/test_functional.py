@@ -340,3 +340,11 @@ def test_what_a_transformed_function_returns_is_checked():
         jacobian(lambda x: 3.0)(1.0)
     with pytest.raises(TypeError, match="must be a Value"):
         grad(lambda x: ())(1.0)
+
+
+def test_values_in_values_out_also_for_a_function_that_ignores_its_argument():
+    """Given a Value, a transformation returns Values even when f does not use its argument
+    (nothing older than the call is reached then, so only the Value argument says so)."""
+    (slope,) = grad(lambda t: 3.0)(Value(2.0))
+    assert isinstance(slope, Value) and slope.data == 0.0
+    assert grad(lambda t: 3.0)(2.0) == (0.0,)
