@@ -57,9 +57,9 @@ from autograd.compiler.runtime import (
     bind_ops,
     float_namespace,
 )
-from autograd.compiler.tracing import is_parameter, next_creation_number, trace
+from autograd.compiler.tracing import is_parameter, trace
 from autograd.engine import gradients, topological_order
-from autograd.value import Value
+from autograd.value import Value, next_creation_number
 
 _serial = itertools.count(1)
 
