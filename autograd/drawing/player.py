@@ -363,14 +363,72 @@ PLAYER_CSS = """
 # script; or, where a notebook runs scripts some other way, every player with
 # this uid not yet set up), then shows frame 0. Frames are applied exactly as
 # show_frame does in Python; textContent (never innerHTML) puts the captions in.
-PLAYER_JS = """
-(function (uid, frames) {
+# The controls every step-by-step player shares (this one, and the network replay of
+# nn.diagram): buttons, slider and arrow keys; a caption that keeps the height of the
+# longest one, so the drawing below it never moves; and finding the player next to its
+# script. Each player's script defines these first, then calls them.
+STEPPER_JS = """
+  function stepperControls(root, frames, show, current, onButton) {
+    var last = frames.length - 1, slider = root.querySelector(".cg-slider");
+    var caption = root.querySelector(".cg-caption");
+    var moves = {
+      first: function () { return 0; }, prev: function () { return current() - 1; },
+      next: function () { return current() + 1; }, last: function () { return last; }
+    };
+    root.querySelectorAll("button[data-go]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var go = b.getAttribute("data-go");
+        if (moves[go]) show(moves[go]());
+        else if (onButton) onButton(go, b);
+      });
+    });
+    slider.addEventListener("input", function () { show(+slider.value); });
+    root.addEventListener("keydown", function (e) {
+      var go = {ArrowLeft: "prev", ArrowRight: "next", Home: "first", End: "last"}[e.key];
+      if (!go || e.target === slider) return;
+      e.preventDefault();
+      e.stopPropagation();  // a notebook would otherwise move between cells
+      show(moves[go]());
+    });
+    function reserveCaptionHeight() {
+      caption.style.minHeight = "";
+      var tallest = 0;
+      frames.forEach(function (frame) {
+        caption.textContent = frame.caption;
+        tallest = Math.max(tallest, caption.offsetHeight);
+      });
+      caption.style.minHeight = tallest + "px";
+      caption.textContent = frames[current()].caption;
+    }
+    var note = root.querySelector(".cg-static-note");
+    if (note) note.remove();
+    root.querySelector(".cg-controls").hidden = false;
+    show(0);
+    reserveCaptionHeight();
+    window.addEventListener("resize", reserveCaptionHeight);
+  }
+  function startPlayers(uid, selector, setUp) {
+    function setUpAll() {
+      var players = document.querySelectorAll(selector + '[data-cg-uid="' + uid + '"]');
+      players.forEach(setUp);
+      return players.length;
+    }
+    var script = document.currentScript, before = script && script.previousElementSibling;
+    if (before && before.getAttribute("data-cg-uid") === uid) { setUp(before); return; }
+    var tries = 0;
+    (function retry() {  // the output may be put into the page just after this runs
+      if (!setUpAll() && ++tries < 50) setTimeout(retry, 100);
+    })();
+  }
+"""
+
+PLAYER_JS = "(function (uid, frames) {" + STEPPER_JS + """
   function setUp(root) {
     if (root.getAttribute("data-cg-ready")) return;
     root.setAttribute("data-cg-ready", "1");
     var svg = root.querySelector("svg.cg-replay"), last = frames.length - 1;
     var keyed = root.querySelectorAll("g[data-key]"), gradTexts = root.querySelectorAll("text[data-grad-of]");
-    var controls = root.querySelector(".cg-controls"), slider = root.querySelector(".cg-slider");
+    var slider = root.querySelector(".cg-slider");
     var position = root.querySelector(".cg-position"), caption = root.querySelector(".cg-caption");
     var current = 0;
     function show(k) {
@@ -408,61 +466,16 @@ PLAYER_JS = """
       if (t.left < s.left || t.right > s.right) stage.scrollLeft += t.left - s.left - (s.width - t.width) / 2;
       if (t.top < s.top || t.bottom > s.bottom) stage.scrollTop += t.top - s.top - (s.height - t.height) / 2;
     }
-    var moves = {
-      first: function () { return 0; }, prev: function () { return current - 1; },
-      next: function () { return current + 1; }, last: function () { return last; }
-    };
-    root.querySelectorAll("button[data-go]").forEach(function (b) {
-      b.addEventListener("click", function () {
-        var go = b.getAttribute("data-go");
-        if (go === "size") {
-          var full = root.classList.toggle("cg-full-size");
-          svg.style.width = full ? svg.getAttribute("data-natural-width") : "";
-          svg.style.maxWidth = full ? "none" : svg.getAttribute("data-natural-width");
-          b.textContent = full ? "fit width" : "full size";
-          follow();
-        } else {
-          show(moves[go]());
-        }
-      });
+    stepperControls(root, frames, show, function () { return current; }, function (go, b) {
+      if (go !== "size") return;
+      var full = root.classList.toggle("cg-full-size");
+      svg.style.width = full ? svg.getAttribute("data-natural-width") : "";
+      svg.style.maxWidth = full ? "none" : svg.getAttribute("data-natural-width");
+      b.textContent = full ? "fit width" : "full size";
+      follow();
     });
-    slider.addEventListener("input", function () { show(+slider.value); });
-    root.addEventListener("keydown", function (e) {
-      var go = {ArrowLeft: "prev", ArrowRight: "next", Home: "first", End: "last"}[e.key];
-      if (!go || e.target === slider) return;
-      e.preventDefault();
-      e.stopPropagation();  // a notebook would otherwise move between cells
-      show(moves[go]());
-    });
-    // the caption keeps the height of the longest one, so the drawing below it never moves
-    function reserveCaptionHeight() {
-      caption.style.minHeight = "";
-      var tallest = 0;
-      frames.forEach(function (frame) {
-        caption.textContent = frame.caption;
-        tallest = Math.max(tallest, caption.offsetHeight);
-      });
-      caption.style.minHeight = tallest + "px";
-      caption.textContent = frames[current].caption;
-    }
-    var note = root.querySelector(".cg-static-note");
-    if (note) note.remove();
-    controls.hidden = false;
-    show(0);
-    reserveCaptionHeight();
-    window.addEventListener("resize", reserveCaptionHeight);
   }
-  function setUpAll() {
-    var players = document.querySelectorAll('.cg-player[data-cg-uid="' + uid + '"]');
-    players.forEach(setUp);
-    return players.length;
-  }
-  var script = document.currentScript, before = script && script.previousElementSibling;
-  if (before && before.getAttribute("data-cg-uid") === uid) { setUp(before); return; }
-  var tries = 0;
-  (function retry() {  // the output may be put into the page just after this runs
-    if (!setUpAll() && ++tries < 50) setTimeout(retry, 100);
-  })();
+  startPlayers(uid, ".cg-player", setUp);
 })
 """
 

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd import Value, gradients, sum_values
+from autograd.drawing.player import STEPPER_JS
 from nn._checks import finite_number, sequence
 from nn.diagram.draw import check_digits, checked_names
 from nn.diagram.network import (
@@ -324,13 +325,12 @@ REPLAY_CSS = """
 # Runs once per display, as the Player's script does: it finds its player (the
 # element just before it, or by uid where a notebook runs scripts elsewhere),
 # then shows frame 0. Texts go in with textContent, never innerHTML.
-REPLAY_JS = """
-(function (uid, frames) {
+REPLAY_JS = "(function (uid, frames) {" + STEPPER_JS + """
   function setUp(root) {
     if (root.getAttribute("data-cg-ready")) return;
     root.setAttribute("data-cg-ready", "1");
     var last = frames.length - 1, current = 0, keyed = root.querySelectorAll("[data-key]");
-    var controls = root.querySelector(".cg-controls"), slider = root.querySelector(".cg-slider");
+    var slider = root.querySelector(".cg-slider");
     var position = root.querySelector(".cg-position"), caption = root.querySelector(".cg-caption");
     function show(k) {
       current = k = Math.max(0, Math.min(last, k));
@@ -353,50 +353,9 @@ REPLAY_JS = """
         b.disabled = (back && k === 0) || (forward && k === last);
       });
     }
-    var moves = {
-      first: function () { return 0; }, prev: function () { return current - 1; },
-      next: function () { return current + 1; }, last: function () { return last; }
-    };
-    root.querySelectorAll("button[data-go]").forEach(function (b) {
-      b.addEventListener("click", function () { show(moves[b.getAttribute("data-go")]()); });
-    });
-    slider.addEventListener("input", function () { show(+slider.value); });
-    root.addEventListener("keydown", function (e) {
-      var go = {ArrowLeft: "prev", ArrowRight: "next", Home: "first", End: "last"}[e.key];
-      if (!go || e.target === slider) return;
-      e.preventDefault();
-      e.stopPropagation();  // a notebook would otherwise move between cells
-      show(moves[go]());
-    });
-    // the caption keeps the height of the longest one, so the drawing below it never moves
-    function reserveCaptionHeight() {
-      caption.style.minHeight = "";
-      var tallest = 0;
-      frames.forEach(function (frame) {
-        caption.textContent = frame.caption;
-        tallest = Math.max(tallest, caption.offsetHeight);
-      });
-      caption.style.minHeight = tallest + "px";
-      caption.textContent = frames[current].caption;
-    }
-    var note = root.querySelector(".cg-static-note");
-    if (note) note.remove();
-    controls.hidden = false;
-    show(0);
-    reserveCaptionHeight();
-    window.addEventListener("resize", reserveCaptionHeight);
+    stepperControls(root, frames, show, function () { return current; });
   }
-  function setUpAll() {
-    var players = document.querySelectorAll('.cg-network-player[data-cg-uid="' + uid + '"]');
-    players.forEach(setUp);
-    return players.length;
-  }
-  var script = document.currentScript, before = script && script.previousElementSibling;
-  if (before && before.getAttribute("data-cg-uid") === uid) { setUp(before); return; }
-  var tries = 0;
-  (function retry() {  // the output may be put into the page just after this runs
-    if (!setUpAll() && ++tries < 50) setTimeout(retry, 100);
-  })();
+  startPlayers(uid, ".cg-network-player", setUp);
 })
 """
 
