@@ -522,27 +522,19 @@ class Player:
         return (
             f'<div class="cg-player" data-cg-uid="{uid}" tabindex="0">'
             f"<style>{PLAYER_CSS}</style>"
-            f'<div class="cg-controls" hidden>{_buttons(last)}</div>'
+            f'<div class="cg-controls" hidden>{step_buttons(last)}</div>'
             f'<p class="cg-caption">{html.escape(self.frames[last].caption)}</p>'
             f'<p class="cg-static-note">This is the last step. Where the page\'s script runs '
             f"(a trusted notebook, a browser), buttons step through backward.</p>"
             f'<div class="cg-stage">{svg}</div></div>'
-            f"<script>{PLAYER_JS.strip()}({_script_safe(json.dumps(uid))}, {_script_safe(data)});</script>"
+            f"<script>{PLAYER_JS.strip()}({script_safe(json.dumps(uid))}, {script_safe(data)});</script>"
         )
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the player as one HTML file that works offline in any browser; returns its path."""
         path = Path(path)
         title = html.escape(f"backward from {_short(self.record.names[self.record.root])}")
-        page = (
-            '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{title}</title>\n"
-            "<style>body { margin: 16px; font-family: system-ui, sans-serif; }</style>\n"
-            f'</head>\n<body>\n<h1 style="font-size: 1.2em">Replay: {title}</h1>\n{self.html()}\n'
-            "</body>\n</html>\n"
-        )
-        path.write_text(page, encoding="utf-8")
+        path.write_text(standalone_page(title, self.html()), encoding="utf-8")
         return path
 
     def __repr__(self) -> str:
@@ -563,8 +555,10 @@ def _fit_width(drawing: ET.Element) -> None:
     drawing.set("style", f"max-width: {natural}; height: auto")
 
 
-def _buttons(last: int) -> str:
+def step_buttons(last: int, full_size: bool = True) -> str:
+    """The controls of a step-by-step player (STEPPER_JS wires them), at step ``last`` of ``last``."""
     button = '<button type="button" data-go="{}" title="{}">{}</button>'
+    size = button.format("size", "see the drawing at its full size", "full size") if full_size else ""
     return (
         button.format("first", "start (Home)", "|&#x25C0;")
         + button.format("prev", "previous step (left arrow)", "&#x25C0;")
@@ -572,7 +566,19 @@ def _buttons(last: int) -> str:
         + button.format("next", "next step (right arrow)", "&#x25B6;")
         + button.format("last", "last step (End)", "&#x25B6;|")
         + f'<span class="cg-position">step {last} of {last}</span>'
-        + button.format("size", "see the drawing at its full size", "full size")
+        + size
+    )
+
+
+def standalone_page(title: str, fragment: str) -> str:
+    """One HTML file around a player's fragment, with ``title`` (already escaped) as its heading."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title}</title>\n"
+        "<style>body { margin: 16px; font-family: system-ui, sans-serif; }</style>\n"
+        f'</head>\n<body>\n<h1 style="font-size: 1.2em">Replay: {title}</h1>\n{fragment}\n'
+        "</body>\n</html>\n"
     )
 
 
@@ -585,7 +591,7 @@ def _frame_json(frame: Frame) -> dict[str, Any]:
     }
 
 
-def _script_safe(text: str) -> str:
+def script_safe(text: str) -> str:
     """JSON that can sit inside ``<script>``: no ``</script>``, ``<!--`` or line separator ends it early."""
     return (
         text.replace("<", "\\u003c")

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd import Value, gradients, sum_values
-from autograd.drawing.player import STEPPER_JS
+from autograd.drawing.player import STEPPER_JS, script_safe, standalone_page, step_buttons
 from nn._checks import finite_number, sequence
 from nn.diagram.draw import check_digits, checked_names
 from nn.diagram.network import (
@@ -243,27 +243,19 @@ class NetworkReplay:
         return (
             f'<div class="cg-player cg-network-player" data-cg-uid="{uid}" tabindex="0">'
             f"<style>{REPLAY_CSS}</style>"
-            f'<div class="cg-controls" hidden>{_buttons(last)}</div>'
+            f'<div class="cg-controls" hidden>{step_buttons(last, full_size=False)}</div>'
             f'<p class="cg-caption">{html.escape(self.frames[last].caption)}</p>'
             '<p class="cg-static-note">Every number of the pass is shown. Where the page\'s script runs '
             "(a trusted notebook, a browser), buttons step through backward.</p>"
             f'<div class="cg-stage">{svg}</div></div>'
-            f"<script>{REPLAY_JS.strip()}({_script_safe(json.dumps(uid))}, {_script_safe(data)});</script>"
+            f"<script>{REPLAY_JS.strip()}({script_safe(json.dumps(uid))}, {script_safe(data)});</script>"
         )
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the replay as one HTML file that works offline in any browser; returns its path."""
         path = Path(path)
         title = html.escape(f"backprop through a network {' → '.join(self._sizes())}")
-        page = (
-            '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{title}</title>\n"
-            "<style>body { margin: 16px; font-family: system-ui, sans-serif; }</style>\n"
-            f'</head>\n<body>\n<h1 style="font-size: 1.2em">Replay: {title}</h1>\n{self.html()}\n'
-            "</body>\n</html>\n"
-        )
-        path.write_text(page, encoding="utf-8")
+        path.write_text(standalone_page(title, self.html()), encoding="utf-8")
         return path
 
     def _sizes(self) -> list[str]:
@@ -358,26 +350,3 @@ REPLAY_JS = "(function (uid, frames) {" + STEPPER_JS + """
   startPlayers(uid, ".cg-network-player", setUp);
 })
 """
-
-
-def _buttons(last: int) -> str:
-    button = '<button type="button" data-go="{}" title="{}">{}</button>'
-    return (
-        button.format("first", "start (Home)", "|&#x25C0;")
-        + button.format("prev", "previous step (left arrow)", "&#x25C0;")
-        + f'<input class="cg-slider" type="range" min="0" max="{last}" value="{last}" aria-label="step">'
-        + button.format("next", "next step (right arrow)", "&#x25B6;")
-        + button.format("last", "last step (End)", "&#x25B6;|")
-        + f'<span class="cg-position">step {last} of {last}</span>'
-    )
-
-
-def _script_safe(text: str) -> str:
-    """JSON that can sit inside ``<script>``: no ``</script>``, ``<!--`` or line separator ends it early."""
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
