@@ -24,6 +24,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from autograd import GradientCheckError, Op, Value, apply_op, gradcheck, no_grad, sum_values
+from autograd.teaching import check_gradients
 from nn import MLP, SGD, Layer, fit, xor
 from nn.plots import few_ticks, readable_style
 
@@ -183,6 +184,41 @@ else:
 assert gradcheck(lambda *w: apply_op(fixed_rule, *w), at_start)
 print("gradcheck on the fixed backprop: passes")
 
+
+# %% [markdown]
+# ## Check my backprop: the mistake named
+#
+# `gradcheck` says *that* a derivative is wrong. `check_gradients` also says *why*.
+# Hand it the loss and the nine numbers the seed's code computes (its two layers'
+# matrices, in NumPy's `x @ W` layout, hence `layout="columns"`). It checks each number
+# against the right gradient, then replays the backward pass once with each mistake
+# that learners commonly make, and names the one that reproduces the seed's numbers.
+
+# %%
+checked = seed_start_model()
+for seed_name, name in NAMES.items():  # the seed's names in the report
+    dict(checked.named_parameters())[name].label = seed_name
+checked_loss = half_squared_error([checked(x) for x in X], Y)
+checked_loss.label = "L"
+seed_numbers = seed_directions(*start)  # the seed's code, at the seed's start: W1, b0, W2, b1
+seed_layers = [seed_numbers[0:2], seed_numbers[2:4]]  # one (weights, biases) pair per layer
+report = check_gradients(checked_loss, seed_layers, model=checked, layout="columns")
+print(report)
+finding = report.findings[0]
+print("\nkind:", finding.kind, f"| explains {finding.explained:.0%} of the wrong numbers")
+print("the same numbers also follow from:", "; ".join(finding.alternatives))
+assert report.ok is False and finding.kind == "sign" and finding.explained == 1.0
+assert "sign at every - node, first input" in finding.alternatives  # the seed's (y - y_pred)
+
+fixed_layers = [(-weights, -biases) for weights, biases in seed_layers]
+fixed = check_gradients(checked_loss, fixed_layers, model=checked, layout="columns")
+print("\nwith the sign fixed:", fixed.summary())
+assert fixed.ok
+
+# %% [markdown]
+# One flipped sign explains all nine numbers. The report puts it at the top of the
+# chain, on $L = \tfrac12 \sum (\dots)^2$, and lists the other places that give the very
+# same numbers: among them the `-` of the error, where the seed wrote $(y - \hat y)$.
 
 # %% [markdown]
 # ## Training correctly, from the same start

@@ -24,6 +24,7 @@ import math
 import matplotlib.pyplot as plt
 
 from autograd import Op, Value, apply_op, check_nodes, no_grad, sum_values
+from autograd.teaching import check_gradients
 from nn import MLP, Adam, Layer, fit, mse_loss, one_hot_codes
 from nn.plots import few_ticks, readable_style
 
@@ -235,6 +236,49 @@ assert max(abs(s - g) for s, g in zip(seed, autograd_delta_hidden)) > 0.01
 # %% [markdown]
 # With both fixes the hidden deltas agree with autograd; the seed's have the wrong
 # sign in two of the three units, so its step would push those weights the wrong way.
+#
+# ## Check my backprop: both mistakes named from the numbers
+#
+# Above, we knew what to look for. `check_gradients` does not need to: hand it the loss
+# and the gradients that the seed's numbers amount to, one matrix per layer (NumPy's
+# `x @ W` layout, hence `layout="columns"`). It replays the backward pass with each
+# mistake that learners commonly make, and with pairs of them, and names what reproduces
+# the seed's numbers. The seed *adds* `lr * a.T @ delta`, so its gradients are minus that.
+
+# %%
+def seed_gradients(inputs, deltas):
+    """Minus inputs.T @ deltas (inputs x units, as the seed's weights) and minus the deltas (the biases)."""
+    return [[-a * d for d in deltas] for a in inputs], [-d for d in deltas]
+
+
+hidden_values = [h.data for h in hidden]
+loss.label = "L"
+report = check_gradients(
+    loss,
+    {encoder: seed_gradients(x, seed), decoder: seed_gradients(hidden_values, seed_delta_out)},
+    layout="columns",
+)
+print(repr(report), end="\n\n")
+for finding in report.findings:
+    print(f"- {finding.kind}: {finding.where}, explains {finding.explained:.0%}\n  {finding.explanation}")
+assert report.ok is False and {f.kind for f in report.findings} == {"derivative_at_output", "wrong_weight"}
+assert all(f.explained == 1.0 for f in report.findings)
+assert [row.given for row in report.rows if row.right] == [0] * 6  # the weights from the inputs that are 0
+
+fixed = check_gradients(
+    loss,
+    {encoder: seed_gradients(x, both_fixed), decoder: seed_gradients(hidden_values, fixed_delta_out)},
+    layout="columns",
+)
+print("\nwith both fixes:", fixed.summary())
+assert fixed.ok
+
+# %% [markdown]
+# No single mistake reproduces all of the seed's numbers; the two found together
+# reproduce every wrong one: the slope taken at the outputs, in both layers ("every
+# sigmoid(z + 1)"), and the output layer's deltas sent back through the hidden layer's
+# weights (layer 0). The six right numbers are the weights from the two inputs that are
+# 0: their gradient is 0 whatever the deltas.
 #
 # ## Training the autoencoder
 #

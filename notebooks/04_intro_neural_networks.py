@@ -24,6 +24,7 @@ import math
 import matplotlib.pyplot as plt
 
 from autograd import Value, draw_graph, explain, no_grad
+from autograd.teaching import check_update
 from nn import MLP, SGD, Layer, Neuron, mse_loss
 from nn.plots import few_ticks, readable_style
 
@@ -175,13 +176,50 @@ def loss_after_one_step(update):
     return mse_loss(model([-2, -1]), 1).data, new_w1
 
 
-descent, w1_descent = loss_after_one_step(lambda w, g: w - alpha * g)  # w -= alpha * dL/dw
-seed_rule, w1_seed = loss_after_one_step(lambda w, g: w + (w - alpha * g))  # the seed's comment
+def descent_step(w, g):
+    return w - alpha * g  # w -= alpha * dL/dw
+
+
+def seed_step(w, g):
+    return w + (w - alpha * g)  # the seed's comment: w += w - alpha * dL/dw
+
+
+descent, w1_descent = loss_after_one_step(descent_step)
+seed_rule, w1_seed = loss_after_one_step(seed_step)
 print(f"before:                    loss {alice_loss.data:.6f}, w1 = 1")
 print(f"w -= alpha * dL/dw:        loss {descent:.6f}, w1 = {w1_descent:.6f}")
 print(f"w += w - alpha * dL/dw:    loss {seed_rule:.6f}, w1 = {w1_seed:.6f}")
 assert descent < alice_loss.data < seed_rule
 assert math.isclose(w1_seed, 2 - alpha * w1.grad, rel_tol=TOL)
+
+# %% [markdown]
+# ## Check my update: the rule named
+#
+# `check_update` takes the weights before a step, after it, and their gradients, and
+# checks that each weight moved to $w - \alpha\, \partial L / \partial w$. When they did
+# not, it tries the update rules that learners commonly write instead, and names the
+# one that reproduces the numbers. Here, the seed's step on Alice's nine parameters:
+
+# %%
+before = {p.label: p.data for p in alice.parameters()}  # w1, w2, b1, ..., b3, as in the blog
+grads = {p.label: p.grad for p in alice.parameters()}  # dL/dw from alice_loss.backward() above
+after = {name: seed_step(w, grads[name]) for name, w in before.items()}
+report = check_update(before, after, grads, lr=alpha)
+print(report)
+finding = report.findings[0]
+print(f"\nkind: {finding.kind} | explains {finding.explained:.0%} | rule: {report.rule}")
+assert report.ok is False and finding.kind == "update_rule"
+assert report.rule == "w += w - lr * g" and finding.explained == 1.0
+
+descended = {name: descent_step(w, grads[name]) for name, w in before.items()}
+right = check_update(before, descended, grads, lr=alpha)
+print("\nw -= alpha * dL/dw:", right.summary())
+assert right.ok
+
+# %% [markdown]
+# The three biases pass: they start at 0, and for $w = 0$ the seed's $2w - \alpha g$
+# is the right step. The six weights, all 1, land near 2 instead of near 1, and the
+# rule found reproduces all six of them.
 
 # %% [markdown]
 # ## Training on the four people
