@@ -48,6 +48,7 @@ _UPPER_LAYERS = {
     "draw_graph": "autograd.drawing.draw",
     "render_svg": "autograd.drawing.draw",
     "Player": "autograd.drawing.player",
+    "Exercise": "autograd.drawing.exercise",
     "to_torch": "autograd.torch_bridge",
 }
 
@@ -68,6 +69,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "BackwardRecord",
+    "Exercise",
     "Explanation",
     "GradientCheckError",
     "NodeCheckReport",

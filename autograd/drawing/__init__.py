@@ -16,11 +16,14 @@ to text when the graphviz package is missing).
   a Value's picture in Jupyter, scaled to the width of the output;
 * [autograd.drawing.player][]: [step_frames][autograd.drawing.player.step_frames]
   and [Player][autograd.drawing.player.Player], the frames of a recorded
-  backward ([record_backward][autograd.teaching.record.record_backward]) with a slider.
+  backward ([record_backward][autograd.teaching.record.record_backward]) with a slider;
+* [autograd.drawing.exercise][]: [Exercise][autograd.drawing.exercise.Exercise], the same
+  drawing as an exercise: the learner types each gradient and the page checks it, offline.
 """
 
 from autograd.drawing.display import mimebundle
 from autograd.drawing.draw import draw_graph, render_svg
+from autograd.drawing.exercise import Exercise
 from autograd.drawing.layout import DEFAULT_MAX_NODES, GraphTooLargeError
 from autograd.drawing.player import Player, step_frames
 from autograd.drawing.run import (
@@ -35,6 +38,7 @@ from autograd.drawing.run import (
 __all__ = [
     "DEFAULT_MAX_NODES",
     "DEFAULT_TIMEOUT",
+    "Exercise",
     "GraphTooLargeError",
     "GraphvizError",
     "GraphvizFailedError",

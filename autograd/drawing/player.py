@@ -176,14 +176,20 @@ def lay_out(record: BackwardRecord, **draw_options: Any) -> ET.Element:
     if draw_options.get("edge_grads"):
         final = gradients_after(record, len(record.steps))
         widest.update({node: final[node] for node in record.order if not node.is_leaf})
-    # the captions call unlabelled nodes t0, t1...: the boxes show those names
-    svg = render_svg(record.root, grads=widest, show_names=True, **draw_options)
+    return marked_drawing(record.root, widest, **draw_options)
+
+
+def marked_drawing(root: Value, shown: dict[Value, float], **draw_options: Any) -> ET.Element:
+    """``root``'s graph drawn with the gradients ``shown``, every node and arrow keyed (``mark_keys``).
+
+    Unlabelled nodes show their names (``t0``, ``t1``...), which the captions use.
+    """
+    svg = render_svg(root, grads=shown, show_names=True, **draw_options)
     drawing = _without_namespaces(ET.fromstring(svg))
-    show_grad = draw_options.get("show_grad", True)
-    layout_text = {
-        node.id: format_number(widest[value], digits) for value, node in _drawn_nodes(record).items()
-    }
-    mark_keys(drawing, layout_text if show_grad else {})
+    digits = draw_options.get("digits", 4)
+    drawn = walk_graph(root, max_nodes=None)
+    layout_text = {node.id: format_number(shown[node.value], digits) for node in drawn}
+    mark_keys(drawing, layout_text if draw_options.get("show_grad", True) else {})
     return drawing
 
 
@@ -503,10 +509,11 @@ class Player:
                 f"got {type(record).__name__}"
             )
         self.record = record
+        self.draw_options = draw_options
         self.frames = replay_frames(record, digits=draw_options.get("digits", 4))
         drawing = lay_out(record, **draw_options)
         show_frame(drawing, self.frames, len(self.frames) - 1)  # what a page without scripts shows
-        _fit_width(drawing)
+        fit_width(drawing)
         self.svg = svg_text(drawing)
 
     def _repr_html_(self) -> str:
@@ -537,12 +544,19 @@ class Player:
         path.write_text(standalone_page(title, self.html()), encoding="utf-8")
         return path
 
+    def exercise(self) -> Any:
+        """The same backward pass as an exercise: the learner types each gradient, and the page
+        checks it (an [Exercise][autograd.drawing.exercise.Exercise], drawn the same way)."""
+        from autograd.drawing.exercise import Exercise  # it builds on this module
+
+        return Exercise(self.record.root, **self.draw_options)
+
     def __repr__(self) -> str:
         root = _short(self.record.names[self.record.root])
         return f"<Player: {len(self.frames)} frames of backward from {root}>"
 
 
-def _fit_width(drawing: ET.Element) -> None:
+def fit_width(drawing: ET.Element) -> None:
     """Let the SVG shrink to its container's width (keeping its shape), never grow past its own size.
 
     The ``viewBox`` keeps the coordinates; the width becomes 100% with the
@@ -570,14 +584,14 @@ def step_buttons(last: int, full_size: bool = True) -> str:
     )
 
 
-def standalone_page(title: str, fragment: str) -> str:
-    """One HTML file around a player's fragment, with ``title`` (already escaped) as its heading."""
+def standalone_page(title: str, fragment: str, kind: str = "Replay") -> str:
+    """One HTML file around a player's fragment, headed ``kind: title`` (``title`` already escaped)."""
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{title}</title>\n"
         "<style>body { margin: 16px; font-family: system-ui, sans-serif; }</style>\n"
-        f'</head>\n<body>\n<h1 style="font-size: 1.2em">Replay: {title}</h1>\n{fragment}\n'
+        f'</head>\n<body>\n<h1 style="font-size: 1.2em">{kind}: {title}</h1>\n{fragment}\n'
         "</body>\n</html>\n"
     )
 

@@ -10,7 +10,9 @@ backward pass on them:
   an LSTMCell as its gate diagram, or unrolled over a sequence
   ([`nn.diagram.lstm_cell`][nn.diagram.lstm_cell]);
 * [NetworkReplay][nn.diagram.replay.NetworkReplay]: backprop stepped layer by layer
-  on the diagram, in Jupyter or as one offline HTML file;
+  on the diagram, in Jupyter or as one offline HTML file; its ``exercise()``, a
+  [NetworkExercise][nn.diagram.exercise.NetworkExercise], asks the learner for each
+  number in turn and checks it in the page;
 * [`nn.diagram.svg`][nn.diagram.svg]: the small SVG writer they share, which keeps
   every label apart from the others; [`nn.diagram.numbers`][nn.diagram.numbers]:
   the forward pass they show.
@@ -22,7 +24,8 @@ model's Jupyter display loads it when first shown.
 """
 
 from nn.diagram.draw import draw_network
+from nn.diagram.exercise import NetworkExercise
 from nn.diagram.picture import Diagram
 from nn.diagram.replay import NetworkReplay, ReplayFrame
 
-__all__ = ["Diagram", "NetworkReplay", "ReplayFrame", "draw_network"]
+__all__ = ["Diagram", "NetworkExercise", "NetworkReplay", "ReplayFrame", "draw_network"]

@@ -69,6 +69,8 @@ class ReplayFrame:
     active: tuple[str, ...]
     reveal: tuple[str, ...]
     caption: str
+    asks: Value | None = None  # the Value whose gradient this frame finds (None at the start)
+    question: str = ""  # what an exercise asks at this frame, without the answer
 
 
 class NetworkReplay:
@@ -192,7 +194,8 @@ class NetworkReplay:
                 f"output neuron {name}: δ = ∂C/∂z = ∂C/∂a{through} × f′(z) = {n(upstream)} × {n(slope)} "
                 f"= {n(delta)}; and ∂C/∂b = δ"
             )
-            return ReplayFrame((key, "loss"), (f"delta-{key}",), caption)
+            question = f"output neuron {name}: δ = ∂C/∂z = ∂C/∂a{through} × f′(z)"
+            return ReplayFrame((key, "loss"), (f"delta-{key}",), caption, self.trace.z[layer][j], question)
         after = self.layers[column]
         terms = [f"{n(k.w[j].data)} × {n(self.delta(column, m))}" for m, k in enumerate(after.neurons)]
         shown = " + ".join(terms[:MAX_TERMS]) + (
@@ -208,7 +211,8 @@ class NetworkReplay:
             *(f"w{column + 1}.{m}.{j}" for m in drawn_next),
             *(f"n{column + 1}.{m}" for m in drawn_next),
         )
-        return ReplayFrame(active, (f"delta-{key}",), caption)
+        question = f"hidden neuron {name}: δ = ∂C/∂z = f′(z) × Σ_k w_k·δ_k (over the next layer)"
+        return ReplayFrame(active, (f"delta-{key}",), caption, self.trace.z[layer][j], question)
 
     def _weight_frame(self, column: int, j: int, i: int) -> ReplayFrame:
         """The gradient of the weight from input i into neuron j of layer ``column``: δ_j × a_i."""
@@ -223,7 +227,11 @@ class NetworkReplay:
             f"{n(source.data)} = {n(self.weight_grad(layer, j, i))}"
         )
         key = f"w{column}.{j}.{i}"
-        return ReplayFrame((key, f"n{column}.{j}", f"n{column - 1}.{i}"), (f"grad-{key}",), caption)
+        question = f"weight {name} → {target}: ∂C/∂w = δ({target}) × {reads}"
+        weight = self.layers[layer].neurons[j].w[i]
+        return ReplayFrame(
+            (key, f"n{column}.{j}", f"n{column - 1}.{i}"), (f"grad-{key}",), caption, weight, question
+        )
 
     # -- showing it ----------------------------------------------------------------
 
@@ -250,6 +258,13 @@ class NetworkReplay:
             f'<div class="cg-stage">{svg}</div></div>'
             f"<script>{REPLAY_JS.strip()}({script_safe(json.dumps(uid))}, {script_safe(data)});</script>"
         )
+
+    def exercise(self) -> Any:
+        """The same pass as an exercise: the learner types each δ and weight gradient, in this
+        order, and the page checks each (a [NetworkExercise][nn.diagram.exercise.NetworkExercise])."""
+        from nn.diagram.exercise import NetworkExercise  # it builds on this module
+
+        return NetworkExercise(self)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the replay as one HTML file that works offline in any browser; returns its path."""

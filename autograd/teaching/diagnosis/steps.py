@@ -21,40 +21,56 @@ typed, and at least 3 significant digits, as
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from autograd.teaching.diagnosis.answers import tolerance
 from autograd.teaching.diagnosis.catalog import CATALOG, Misconception
-from autograd.teaching.diagnosis.graph import BackwardGraph
+from autograd.teaching.diagnosis.graph import BackwardGraph, Edge
 from autograd.teaching.diagnosis.places import ONCE, Mistake
 from autograd.teaching.diagnosis.replay import walk
 from autograd.teaching.diagnosis.report import NO_KNOWN_MISTAKE, _explain
 from autograd.teaching.diagnosis.search import edge_mistakes, spanning_mistakes
-from autograd.teaching.naming import node_expression
+from autograd.teaching.naming import format_number, local_formula, node_expression
 from autograd.value import CONSTANT, Value
 
 
 @dataclass(frozen=True)
 class WrongAnswer:
-    """A number a learner would type at one step, and the mistake that gives it."""
+    """A number a learner would type at one step, and the mistake that gives it.
+
+    ``edges`` are the edges whose local derivative the mistake gets wrong (``(node, index)``,
+    as in [graph][autograd.teaching.diagnosis.graph]), for a page to mark them.
+    """
 
     value: float
     kind: str
     where: str
     explanation: str
+    edges: tuple[Edge, ...] = field(default=(), repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The answer as plain data, for JSON (the edges, which hold Values, are left out)."""
+        return {"value": self.value, "kind": self.kind, "where": self.where, "explanation": self.explanation}
 
 
 @dataclass(frozen=True)
 class StepRow:
-    """One step of the exercise: a node, its right gradient, and the wrong ones to expect."""
+    """One step of the exercise: a node, its right gradient, and the wrong ones to expect.
+
+    ``worked`` is the chain rule at this node with the numbers, for a page to show once
+    the step is done: ``dL/db = dt4/db × dL/dt4 = 1 × -0.1387 = -0.1387``.
+    """
 
     node: Value
     name: str
     expression: str
     correct: float
     wrong: tuple[WrongAnswer, ...]
+    worked: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """The row as plain data, for JSON (the node itself is left out)."""
@@ -62,13 +78,23 @@ class StepRow:
             "name": self.name,
             "expression": self.expression,
             "correct": self.correct,
-            "wrong": [vars(answer) for answer in self.wrong],
+            "wrong": [answer.as_dict() for answer in self.wrong],
+            "worked": self.worked,
         }
 
 
-def step_table(loss: Value, catalog: Sequence[Misconception] = CATALOG) -> list[StepRow]:
-    """For every node, in backward order (constants left out): its right gradient and the
-    wrong gradients that each misconception, made once on the way into it, would give.
+def step_table(
+    loss: Value, catalog: Sequence[Misconception] = CATALOG, asked: Sequence[Value] | None = None
+) -> list[StepRow]:
+    """The steps of an exercise: for every node asked, its right gradient and the wrong
+    gradients that each misconception, made once on the way into it, would give.
+
+    Args:
+        loss: the output whose gradients are asked for.
+        catalog: the misconceptions to expect.
+        asked: the nodes asked for, in the order they are asked (each after every node
+            it feeds, as backward goes); by default every node but the constants, in
+            backward order. A mistake shows at the first node asked whose gradient it changes.
 
     >>> from autograd import Value
     >>> a, b = Value(2.0, label="a"), Value(3.0, label="b")
@@ -78,30 +104,86 @@ def step_table(loss: Value, catalog: Sequence[Misconception] = CATALOG) -> list[
     >>> first, second = b_row.wrong[:2]
     >>> (first.kind, first.value), (second.kind, second.value)
     (('sign', -2.0), ('missing_factor', 1.0))
+    >>> b_row.worked
+    'dt0/db = dt0/db × dt0/dt0 = 2 × 1 = 2, where dt0/db = a'
     """
     graph = BackwardGraph(loss)
+    nodes = _asked_nodes(graph, asked)
     correct = walk(graph)
-    found: dict[Value, list[WrongAnswer]] = {node: [] for node in graph.order}
+    found: dict[Value, list[WrongAnswer]] = {node: [] for node in nodes}
     for mistake in _mistakes_made_once(graph, catalog):
         replayed = walk(graph, mistake.changes)
-        first = _first_difference(graph, correct, replayed)
+        first = _first_difference(nodes, correct, replayed)
         if first is None:
             continue
         number = replayed[first]
         if all(abs(number - seen.value) > 1e-9 * max(1.0, abs(number)) for seen in found[first]):
             where = str(mistake.where) + (f" ({mistake.detail})" if mistake.detail else "")
-            found[first].append(WrongAnswer(number, mistake.kind, where, _explain(graph, mistake, {})))
+            explanation = _explain(graph, mistake, {})
+            found[first].append(WrongAnswer(number, mistake.kind, where, explanation, tuple(mistake.changes)))
     return [
-        StepRow(node, graph.names[node], _expression(node, graph), correct[node], tuple(found[node]))
-        for node in reversed(graph.order)
-        if node._op is not CONSTANT
+        StepRow(
+            node,
+            graph.names[node],
+            _expression(node, graph),
+            correct[node],
+            tuple(found[node]),
+            worked_text(graph, node, correct),
+        )
+        for node in nodes
     ]
+
+
+def worked_text(graph: BackwardGraph, node: Value, correct: dict[Value, float]) -> str:
+    """The chain rule at ``node``, with the numbers: over every use of ``node``, the local
+    derivative times the gradient of the node that uses it, summed (a node used twice has
+    two terms).
+
+    ``dL/dx = dt1/dx × dL/dt1 + dt2/dx × dL/dt2 = 2 × 0.5 + (-1) × 0.25 = 0.75, where dt1/dx = y``.
+    """
+    root, name = graph.names[graph.root], graph.names[node]
+    if node is graph.root:
+        return f"d{root}/d{root} = 1: backward starts here"
+    symbols, numbers, formulas = [], [], []
+    for user, index in graph.uses[node]:
+        local = format_number(graph.local_of((user, index)))
+        derivative = f"d{graph.names[user]}/d{name}"
+        symbols.append(f"{derivative} × d{root}/d{graph.names[user]}")
+        numbers.append(f"{_signed(local)} × {_signed(format_number(correct[user]))}")
+        formula = local_formula(user, index, graph.names)
+        if formula != local:
+            formulas.append(f"{derivative} = {formula}")
+    where = f", where {'; '.join(formulas)}" if formulas else ""
+    return (
+        f"d{root}/d{name} = {' + '.join(symbols)} = {' + '.join(numbers)} = {format_number(correct[node])}"
+        + where
+    )
+
+
+def _signed(number: str) -> str:
+    """A negative factor in brackets: ``2 × (-0.5)``, not ``2 × -0.5``."""
+    return f"({number})" if number.startswith("-") else number
+
+
+def read_typed(text: str) -> float:
+    """The number a learner typed, as a page reads it: a decimal like ``-0.25`` or ``1.5e-3``,
+    with spaces around it and a typographic minus (−) allowed; anything else (and a number too
+    large for a float) is a ValueError."""
+    cleaned = text.strip().replace("\u2212", "-")
+    number = float(cleaned) if TYPED_NUMBER.fullmatch(cleaned) else math.nan
+    if not math.isfinite(number):  # 1e400 is a decimal, but no gradient of a finite graph
+        raise ValueError(f"not a number: {text!r} (type a number like -0.25 or 1.5e-3)")
+    return number
+
+
+TYPED_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+"""What a page accepts as a typed number (its script uses the same pattern)."""
 
 
 def look_up(row: StepRow, typed: str) -> str:
     """What a page says to an answer typed at one step: ``"right"``, the kind of mistake, or
     ``"no known mistake matches"``. The digits typed set the precision (see module doc)."""
-    number = float(typed)
+    number = read_typed(typed)
     allowed = tolerance(number, None)
     if abs(row.correct - number) <= allowed:
         return "right"
@@ -111,16 +193,29 @@ def look_up(row: StepRow, typed: str) -> str:
     return NO_KNOWN_MISTAKE
 
 
+def _asked_nodes(graph: BackwardGraph, asked: Sequence[Value] | None) -> list[Value]:
+    if asked is None:
+        return [node for node in reversed(graph.order) if node._op is not CONSTANT]
+    in_graph = set(graph.order)
+    nodes = list(asked)
+    for node in nodes:
+        if node not in in_graph:
+            raise ValueError(f"asked for {node!r}, which is not in the graph of the loss")
+    if len(set(nodes)) != len(nodes):
+        raise ValueError("asked names a node twice; each node is asked for once")
+    return nodes
+
+
 def _mistakes_made_once(graph: BackwardGraph, catalog: Sequence[Misconception]) -> list[Mistake]:
     once = [mistake for edge in graph.edges() for mistake in edge_mistakes(graph, catalog, edge)]
     return once + [mistake for mistake in spanning_mistakes(graph, catalog) if mistake.where.scope == ONCE]
 
 
 def _first_difference(
-    graph: BackwardGraph, correct: dict[Value, float], replayed: dict[Value, float]
+    nodes: list[Value], correct: dict[Value, float], replayed: dict[Value, float]
 ) -> Value | None:
-    """The first node, going backward, whose gradient the mistake changes."""
-    for node in reversed(graph.order):
+    """The first node asked whose gradient the mistake changes."""
+    for node in nodes:
         if abs(replayed[node] - correct[node]) > 1e-12 * max(1.0, abs(correct[node])):
             return node
     return None

@@ -1,0 +1,220 @@
+"""The exercise's table of steps: right answers against the math, wrong ones from rules written here.
+
+An exercise asks for d loss / d node one node at a time and names a wrong answer by
+looking it up in [step_table][autograd.teaching.diagnosis.steps.step_table]. The right
+numbers are compared with sympy; each wrong number is computed by a wrong rule written
+out below by hand (the sign of the error flipped, an activation's slope taken at its
+output, the input factor of a weight's gradient left out, the 2 of a square dropped),
+never by the diagnosis's own replay.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import replace
+
+import pytest
+import sympy
+
+from autograd import Exercise, Value
+from autograd.teaching.diagnosis.catalog import CATALOG
+from autograd.teaching.diagnosis.report import NO_KNOWN_MISTAKE
+from autograd.teaching.diagnosis.steps import look_up, read_typed, step_table
+from nn import MLP, NetworkReplay
+
+W, X, B, T = -0.5, 1.5, 0.2, 0.3
+
+
+def neuron_loss() -> tuple[Value, dict[str, Value]]:
+    """L = (tanh(w x + b) - t)², the one-neuron homework, with every node labelled."""
+    w, x, b = Value(W, label="w"), Value(X, label="x"), Value(B, label="b")
+    wx = w * x
+    wx.label = "wx"
+    z = wx + b
+    z.label = "z"
+    a = z.tanh()
+    a.label = "a"
+    e = a - T
+    e.label = "e"
+    loss = e**2
+    loss.label = "L"
+    return loss, {"w": w, "x": x, "wx": wx, "b": b, "z": z, "a": a, "e": e}
+
+
+def sympy_gradients() -> dict[str, float]:
+    """d L / d (w, x, b, z, a, e) from sympy, at the point above."""
+    w, x, b = sympy.symbols("w x b")
+    z = w * x + b
+    loss = (sympy.tanh(z) - T) ** 2
+    at = {w: W, x: X, b: B}
+    zs, es = sympy.symbols("z e")
+    by_z = (sympy.tanh(zs) - T) ** 2
+    return {
+        "w": float(sympy.diff(loss, w).subs(at)),
+        "x": float(sympy.diff(loss, x).subs(at)),
+        "b": float(sympy.diff(loss, b).subs(at)),
+        "z": float(sympy.diff(by_z, zs).subs(zs, W * X + B)),
+        "wx": float(sympy.diff(by_z, zs).subs(zs, W * X + B)),  # z = wx + b
+        "a": float(2 * (math.tanh(W * X + B) - T)),
+        "e": float(sympy.diff(es**2, es).subs(es, math.tanh(W * X + B) - T)),
+    }
+
+
+def rows_by_name(loss: Value) -> dict[str, object]:
+    return {row.name: row for row in step_table(loss)}
+
+
+def test_each_right_gradient_is_the_math():
+    loss, _ = neuron_loss()
+    rows = rows_by_name(loss)
+    for name, expected in sympy_gradients().items():
+        assert rows[name].correct == pytest.approx(expected, rel=1e-12), name
+
+
+def test_the_steps_go_backward_and_skip_constants():
+    loss, nodes = neuron_loss()
+    names = [row.name for row in step_table(loss)]
+    assert names[0] == "L" and set(names) == {"L", *nodes}  # the constant t is never asked for
+    rows = step_table(loss)
+    for row in rows:  # each node comes after every node that uses it
+        users = [other.name for other in rows if row.node in other.node.children]
+        assert all(names.index(user) < names.index(row.name) for user in users)
+
+
+# Each wrong rule: the step it shows at, the number a learner holding it types, the kind.
+def wrong_answers() -> list[tuple[str, float, str]]:
+    z = W * X + B
+    a = math.tanh(z)
+    e = a - T
+    slope = 1 - a**2  # tanh'(z)
+    return [
+        ("e", -2 * e, "sign"),  # d(e²)/de written as 2(t - a)
+        ("e", e, "constant_factor"),  # the 2 of the square dropped
+        ("z", 2 * e * (1 - math.tanh(a) ** 2), "derivative_at_output"),  # tanh' taken at a, not at z
+        ("z", 2 * e, "missing_factor"),  # the slope of tanh left out
+        ("w", 2 * e * slope, "missing_factor"),  # dz/dw = x left out
+    ]
+
+
+@pytest.mark.parametrize(("name", "typed", "kind"), wrong_answers())
+def test_a_wrong_rule_is_named_at_its_step(name: str, typed: float, kind: str):
+    loss, _ = neuron_loss()
+    row = rows_by_name(loss)[name]
+    assert look_up(row, f"{typed:.4g}") == kind
+    assert look_up(row, f"{typed:.12g}") == kind
+
+
+def test_the_right_answer_is_right_to_the_digits_typed():
+    loss, _ = neuron_loss()
+    rows = rows_by_name(loss)
+    for name, expected in sympy_gradients().items():
+        for digits in (3, 4, 8, 17):
+            assert look_up(rows[name], f"{expected:.{digits}g}") == "right", (name, digits)
+        # one unit off in the third digit is not right
+        off = expected + math.copysign(10 ** (math.floor(math.log10(abs(expected))) - 2), expected)
+        assert look_up(rows[name], f"{off:.3g}") != "right", name
+
+
+def test_random_numbers_match_no_known_mistake():
+    loss, _ = neuron_loss()
+    rows = list(rows_by_name(loss).values())
+    generator = random.Random(7)
+    matched = 0
+    for _ in range(300):
+        row = generator.choice(rows)
+        typed = f"{generator.uniform(-5, 5):.4g}"
+        verdict = look_up(row, typed)
+        matched += verdict != NO_KNOWN_MISTAKE
+    assert matched <= 3  # a random 4-digit number hits a listed one about 1 time in 1,000
+
+
+def test_a_broken_catalog_entry_names_the_wrong_kind():
+    """The checker fails when the diagnosis is wrong: a 'sign' entry that doubles instead."""
+    loss, _ = neuron_loss()
+    e = math.tanh(W * X + B) - T
+    (row,) = [r for r in step_table(loss) if r.name == "e"]
+    assert look_up(row, f"{-2 * e:.4g}") == "sign"
+    tripled = [
+        replace(entry, rule=lambda graph, edge, variant: 3 * graph.local_of(edge))
+        if entry.kind == "sign"
+        else entry
+        for entry in CATALOG
+    ]  # "sign" that triples instead of flipping
+    (row,) = [r for r in step_table(loss, tripled) if r.name == "e"]
+    assert look_up(row, f"{-2 * e:.4g}") != "sign"
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [("-0.25", -0.25), (" 1.5e-3 ", 1.5e-3), ("\u22120.5", -0.5), (".5", 0.5), ("5.", 5.0), ("+2", 2.0)],
+)
+def test_typed_numbers_are_read(typed: str, number: float):
+    assert read_typed(typed) == number
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "abc", "1,5", "1e400", "nan", "inf", "0x10", "1_000", "\u0663", "--1", "1e"]
+)
+def test_anything_else_is_refused(typed: str):
+    with pytest.raises(ValueError, match="not a number"):
+        read_typed(typed)
+
+
+def test_asked_nodes_must_be_in_the_graph_and_asked_once():
+    loss, nodes = neuron_loss()
+    with pytest.raises(ValueError, match="not in the graph"):
+        step_table(loss, asked=[Value(1.0)])
+    with pytest.raises(ValueError, match="twice"):
+        step_table(loss, asked=[nodes["w"], nodes["w"]])
+
+
+def test_a_mistake_shows_at_the_first_node_asked_that_it_changes():
+    """Asked only for w: the slope of tanh left out (made at z) shows at w."""
+    loss, nodes = neuron_loss()
+    (row,) = step_table(loss, asked=[nodes["w"]])
+    e = math.tanh(W * X + B) - T
+    assert look_up(row, f"{2 * e * X:.6g}") == "missing_factor"
+
+
+# ----------------------------------------------------------------------------
+# The exercises built on the table
+# ----------------------------------------------------------------------------
+
+
+def test_the_exercise_asks_every_node_but_the_loss():
+    loss, nodes = neuron_loss()
+    exercise = Exercise(loss)
+    asked = ("e", "a", "z", "wx", "b", "x", "w")
+    assert [q.prompt for q in exercise.questions] == [f"dL/d{name}" for name in asked]
+    expected = sympy_gradients()
+    for k, question in enumerate(exercise.questions):
+        name = question.prompt.removeprefix("dL/d")
+        assert exercise.check(k, f"{expected[name]:.5g}") == "right"
+    assert all(v.grad == 0 for v in nodes.values())  # the exercise leaves .grad alone
+
+
+def test_the_page_shows_no_answer_before_it_is_typed():
+    loss, _ = neuron_loss()
+    exercise = Exercise(loss)
+    shown = exercise.svg
+    assert shown.count(">grad ?<") == 7 and ">grad 1<" in shown
+    for question in exercise.questions:
+        assert f">grad {question.texts[question.active[0]]}<" not in shown
+
+
+def test_a_network_exercise_follows_the_replay_and_the_textbook():
+    model = MLP(2, [2, 1], seed=5, activation="sigmoid", output_activation="sigmoid")
+    replay = NetworkReplay(model, [0.5, -1.0], target=[1.0])
+    exercise = replay.exercise()
+    assert [q.about for q in exercise.questions] == [f.question for f in replay.frames[1:]]
+    # the output neuron by hand: C = ½ (y - t)², y = σ(z), so δ = (y - t) σ(z) (1 - σ(z))
+    hidden = [v.data for v in model.layers[0]([0.5, -1.0])]  # the forward pass only
+    out = model.layers[1].neurons[0]
+    z = sum(w.data * h for w, h in zip(out.w, hidden)) + out.b.data
+    y = 1 / (1 + math.exp(-z))
+    delta = (y - 1.0) * y * (1 - y)
+    assert exercise.check(0, f"{delta:.6g}") == "right"
+    assert exercise.check(0, f"{-delta:.6g}") == "sign"
+    weight_step = next(k for k, q in enumerate(exercise.questions) if q.prompt.startswith("∂C/∂w"))
+    assert exercise.check(weight_step, f"{delta:.6g}") == "missing_factor"  # the input a_i left out
