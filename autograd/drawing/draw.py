@@ -35,7 +35,7 @@ SVG ids and classes, for styling and for the replay's script (Graphviz puts
     value box       id="v3"          class="node value of_v3"     (+ leaf or constant, + active)
     copy of a leaf  id="v0_for_op5"  class="node value of_v0 leaf copy"
     op oval         id="op3"         class="node op"              (+ active)
-    input arrow     id="e3_0"        class="edge input into_op3"  (argument 0 of op3; + active)
+    input arrow     id="e3_0"        class="edge input into_op3"  (argument 0 of op3; + active, + mistake)
     result arrow    id="e3"          class="edge output"          (op3 -> v3; + active)
 
 The ``<title>`` of each group is its DOT name (``v3``, ``op3``, ``v0_for_op5``,
@@ -43,6 +43,8 @@ The ``<title>`` of each group is its DOT name (``v3``, ``op3``, ``v0_for_op5``,
 shapes and texts one level down, inside a link (``<g id="a_v3"><a ...>``).
 
 A box's ``<text>`` pieces come in order: its name (if shown), ``data ...``, ``grad ...``.
+An arrow marked as a mistake (``wrong_edges=``) is red, thick and dashed, and its
+text starts with ``✗ here``.
 """
 
 from __future__ import annotations
@@ -187,6 +189,11 @@ ACTIVE_EDGE = "#e65100"
 POSITIVE_COLOR = "#1565c0"  # gradient flowing back is positive: blue
 NEGATIVE_COLOR = "#c62828"  # negative: red
 ZERO_COLOR = "gray60"
+# An arrow where a learner's mistake was made (``wrong_edges=``): a brighter red than
+# NEGATIVE_COLOR, and never by colour alone: thick, dashed, and with a text.
+MISTAKE_COLOR = "#d50000"
+MISTAKE_MARK = "✗ here"
+MISTAKE_PENWIDTH = "3"
 
 VALUE_FONT_SIZE = 12
 OP_FONT_SIZE = 11
@@ -310,6 +317,7 @@ def edge_style(
     active: bool = False,
     uses: int = 1,
     text_attribute: str = "label",
+    mistake: bool = False,
 ) -> dict[str, str]:
     """Graphviz attributes of the arrow from input number ``position`` of ``target`` (``source``).
 
@@ -318,7 +326,9 @@ def edge_style(
     the arrow shows its local derivative, is coloured by the sign of the
     gradient it carries back (blue positive, red negative, grey zero) and is
     drawn thicker the larger that gradient is. ``active`` marks the arrows of
-    the step a backward replay is at.
+    the step a backward replay is at. ``mistake`` marks the arrow where a
+    learner went wrong: red, thick and dashed, its text starting with ``✗ here``
+    (it wins over the other colours, and its mark is never cut off).
 
     The text goes in ``text_attribute``: ``"label"`` makes room for it in the
     layout; ``"xlabel"`` is placed afterwards, which costs ``dot`` nothing
@@ -332,12 +342,31 @@ def edge_style(
         style.update(color=color, fontcolor=color, penwidth=f"{1 + 3 * annotation.share:.2f}")
         if annotation.text:
             texts.append(annotation.text)
-    if texts:
+    if mistake:
+        style[text_attribute] = _html_label(mistake_text(": ".join(texts)))
+    elif texts:
         style[text_attribute] = _html_label(html_text(": ".join(texts), MAX_ARROW_TEXT_CHARS))
+    if text_attribute in style:
         style["fontsize"] = str(ARROW_FONT_SIZE)
     if active:
         style.update(color=ACTIVE_EDGE, penwidth="3")
+    if mistake:  # over the colours above
+        style.update(color=MISTAKE_COLOR, fontcolor=MISTAKE_COLOR, penwidth=MISTAKE_PENWIDTH, style="dashed")
     return style
+
+
+def mistake_text(text: str) -> str:
+    """The text of a mistake's arrow: ``✗ here`` in bold, then the arrow's own ``text`` (if any).
+
+    The whole stays within ``MAX_ARROW_TEXT_CHARS`` (``text`` is cut, never the
+    mark), and sits in a padded table so that the thick dashed line does not
+    run through its first letters.
+    """
+    rest = html_text(text, MAX_ARROW_TEXT_CHARS - len(MISTAKE_MARK) - 2) if text else ""
+    shown = f"<B>{MISTAKE_MARK}</B>" + (f": {rest}" if rest else "")
+    return (
+        f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3"><TR><TD>{shown}</TD></TR></TABLE>'
+    )
 
 
 def edge_annotations(
@@ -392,8 +421,12 @@ def _sum_of(formulas: list[str]) -> str:
     return " + ".join(f"({f})" if " " in f else f for f in formulas)
 
 
-def legend_label() -> str:
-    """The key to the arrows of ``edge_grads=True``, as an HTML-like label (the graph's title)."""
+def legend_label(mistakes: bool = False) -> str:
+    """The key to the arrows of ``edge_grads=True``, as an HTML-like label (the graph's title).
+
+    ``mistakes``: some arrows are marked ``wrong_edges``; a last row tells their
+    red from the red of a negative gradient.
+    """
 
     def swatch(color: str, text: str) -> str:
         return f'<FONT COLOR="{color}"><B>——</B> {text}</FONT>'
@@ -407,6 +440,9 @@ def legend_label() -> str:
         colours,
         "width: the size of that gradient",
     ]
+    if mistakes:
+        mark = f"<B>- - -</B> dashed, {MISTAKE_MARK}: where the mistake was made"
+        rows.append(f'<FONT COLOR="{MISTAKE_COLOR}">{mark}</FONT>')
     cells = "".join(f'<TR><TD ALIGN="LEFT">{row}</TD></TR>' for row in rows)
     table = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{cells}</TABLE>'
     return _html_label(f'<FONT POINT-SIZE="{ARROW_FONT_SIZE + 1}">{table}</FONT>')
@@ -485,6 +521,87 @@ def _parameter_groups(clusters: Any) -> Mapping[str, Iterable[Value]]:
 
 
 # ----------------------------------------------------------------------------
+# Arrows marked as mistakes (wrong_edges=)
+# ----------------------------------------------------------------------------
+
+
+def wrong_arrow_keys(
+    nodes: list[GraphNode], wrong_edges: Iterable[tuple[Value, int]] | None
+) -> frozenset[tuple[str, int]]:
+    """Each edge ``(node, index)`` of ``wrong_edges`` as (node id, index): the key of its arrow.
+
+    Raises TypeError for anything but ``(Value, int)`` pairs, and ValueError for
+    a Value that is not in the drawing or an index at which it has no input.
+    """
+    if wrong_edges is None:
+        return frozenset()
+    if isinstance(wrong_edges, tuple) and len(wrong_edges) == 2 and isinstance(wrong_edges[0], Value):
+        raise TypeError(
+            "wrong_edges takes a list of (node, index) pairs; for one edge, write wrong_edges=[(node, index)]"
+        )
+    if not isinstance(wrong_edges, Iterable):
+        raise TypeError(
+            f"wrong_edges must be a list of (node, index) pairs, got {type(wrong_edges).__name__}"
+        )
+    ids = {node.value: node.id for node in nodes}
+    return frozenset((ids[node], index) for node, index in (_checked_edge(edge, ids) for edge in wrong_edges))
+
+
+def _checked_edge(edge: Any, ids: Mapping[Value, str]) -> tuple[Value, int]:
+    """``edge`` itself, if it is ``(node, index)`` with ``node`` drawn and an input at ``index``."""
+    if not isinstance(edge, tuple) or len(edge) != 2:
+        raise TypeError(f"each wrong edge must be a pair (node, index), got {edge!r}")
+    node, index = edge
+    if not isinstance(node, Value):
+        raise TypeError(
+            f"a wrong edge (node, index) needs a Value as node, got {type(node).__name__}: {node!r}"
+        )
+    if not _is_int(index):
+        raise TypeError(
+            f"a wrong edge (node, index) needs an int as index, got {type(index).__name__}: {index!r}"
+        )
+    name = _value_text(node)
+    if node not in ids:
+        raise ValueError(f"wrong_edges has an edge from {name}, which is not in the graph being drawn")
+    count = len(node.children)
+    if not 0 <= index < count:
+        has = {0: "no inputs (it is a leaf)", 1: "one input only, index 0"}.get(
+            count, f"inputs 0 to {count - 1} only"
+        )
+        raise ValueError(f"wrong_edges has the edge ({name}, {index}), but {name} has {has}")
+    return node, index
+
+
+def _value_text(value: Value) -> str:
+    """A Value for an error message: its label, or its op and data."""
+    if value.label:
+        return repr(label_text(value.label))
+    return f"the {value.op or 'leaf'} Value with data {format_number(value.data)}"
+
+
+def _is_wrong(arrow: Arrow, wrong: frozenset[tuple[str, int]]) -> bool:
+    """Is the arrow marked? It is when any of the input positions it stands for is (``a * a``: 0 or 1)."""
+    return any((arrow.target.id, position) in wrong for position in arrow.positions)
+
+
+def _arrow_texts(
+    arrows: list[Arrow],
+    annotations: Mapping[tuple[str, int], EdgeAnnotation],
+    wrong: frozenset[tuple[str, int]],
+) -> dict[str, str]:
+    """The text of every arrow that has one, by arrow id (a lone ``×2`` aside): for sizes."""
+    texts = {}
+    for arrow in arrows:
+        parts = [MISTAKE_MARK] if _is_wrong(arrow, wrong) else []
+        annotation = annotations.get((arrow.target.id, arrow.positions[0]))
+        if annotation is not None and annotation.text:
+            parts.append(annotation.text)
+        if parts:
+            texts[arrow.id] = ": ".join(parts)
+    return texts
+
+
+# ----------------------------------------------------------------------------
 # Putting it together
 # ----------------------------------------------------------------------------
 
@@ -501,6 +618,7 @@ def draw_graph(
     highlight: Value | None = None,
     grads: Mapping[Value, float] | None = None,
     show_names: bool | None = None,
+    wrong_edges: Iterable[tuple[Value, int]] | None = None,
     neurons: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     **graph_attrs: str | float,
@@ -536,11 +654,18 @@ def draw_graph(
         show_names: show the names (``t0``, ``t1``...) of unlabelled computed
             Values; None (default) shows them when ``edge_grads`` or ``highlight``
             is given, whose texts refer to them.
+        wrong_edges: arrows to mark as where a mistake was made, each a pair
+            ``(node, index)``: the arrow into ``node``'s op from its input
+            ``node.children[index]`` (the edges a
+            [Mistake][autograd.teaching.diagnosis.places.Mistake] changed).
+            Each is drawn red, thick and dashed, its text starting with
+            ``✗ here``. An input used twice (``a * a``) has one arrow for both
+            indexes; a leaf drawn again next to a far user has its copy's arrow marked.
         neurons: draw each neuron (``f(w·x + b)``, as ``nn`` computes it) as one box
             holding a table of its weights, bias and output, each with data and
             grad (see [autograd.drawing.neurons][]): a model's graph shrinks to a
             few boxes per layer. Left to right; not with ``edge_grads``,
-            ``clusters``, ``highlight`` or ``grads``.
+            ``clusters``, ``highlight``, ``grads`` or ``wrong_edges``.
         timeout: seconds Graphviz's ``dot`` may take when the graph is rendered
             (``.pipe``, ``.render``, Jupyter); past it,
             [GraphvizTimeoutError][autograd.drawing.run.GraphvizTimeoutError].
@@ -564,7 +689,12 @@ def draw_graph(
     extra_attributes = _as_dot_attributes(graph_attrs)
     if neurons:
         _refuse_with_neurons(
-            rankdir, edge_grads=edge_grads, clusters=clusters, highlight=highlight, grads=grads
+            rankdir,
+            edge_grads=edge_grads,
+            clusters=clusters,
+            highlight=highlight,
+            grads=grads,
+            wrong_edges=wrong_edges,
         )
         from autograd.drawing.neurons import draw_neuron_graph  # it builds on this module
 
@@ -574,6 +704,7 @@ def draw_graph(
         graph.graph_attr.update(extra_attributes)
         return graph
     nodes = walk_graph(root, max_nodes=max_nodes)
+    wrong = wrong_arrow_keys(nodes, wrong_edges)
     order = [node.value for node in nodes]
     if show_grad and grads is None:
         warn_if_no_gradients(order)
@@ -590,22 +721,23 @@ def draw_graph(
         annotations = edge_annotations(nodes, names, flowing, digits)
     arrows = plan_arrows(nodes)
     ranks = drawing_ranks(nodes, arrows)
-    labelled = any(a.text for a in annotations.values()) or any(len(a.positions) > 1 for a in arrows)
+    texts = _arrow_texts(arrows, annotations, wrong)
+    labelled = bool(texts) or any(len(a.positions) > 1 for a in arrows)
     # a label gets room in the layout but costs dot a hidden node; past the budget, xlabels
     over_budget = hidden_nodes(ranks, arrows, labelled) > HIDDEN_NODE_BUDGET
     box = _BoxMaker(show_grad, digits, grads, highlight, shown)
 
     if rankdir == AUTO:
-        texts = {a.id: annotations[a.target.id, a.positions[0]].text for a in arrows} if annotations else {}
         rankdir = _auto_direction(nodes, arrows, ranks, box, texts)
     attributes = {"rankdir": rankdir, "nodesep": "0.2", "ranksep": "0.35", "newrank": "true"}
     attributes.update(layout_limits(hidden_nodes(ranks, arrows, labelled and not over_budget), len(ranks)))
     if edge_grads:
-        attributes.update(label=legend_label(), labelloc="t", labeljust="l")
+        attributes.update(label=legend_label(mistakes=bool(wrong)), labelloc="t", labeljust="l")
     graph = ValueGraph(graph_attr={**attributes, **extra_attributes})
     graph.value_count, graph.timeout = len(nodes), timeout
     owner = cluster_members(order, groups) if groups else {}
-    _add_boxes_and_arrows(graph, nodes, arrows, box, owner, annotations, "xlabel" if over_budget else "label")
+    text_attribute = "xlabel" if over_budget else "label"
+    _add_boxes_and_arrows(graph, nodes, arrows, box, owner, annotations, wrong, text_attribute)
     return graph
 
 
@@ -656,9 +788,13 @@ def _add_boxes_and_arrows(
     box: _BoxMaker,
     owner: Mapping[Value, str],
     annotations: Mapping[tuple[str, int], EdgeAnnotation],
+    wrong: frozenset[tuple[str, int]],
     text_attribute: str,
 ) -> None:
-    """Every box and oval (each in its cluster), then the arrows into each op and out of it."""
+    """Every box and oval (each in its cluster), then the arrows into each op and out of it.
+
+    ``wrong`` holds the (op's node id, input position) of the arrows to mark as mistakes.
+    """
     boxes = ClusterBoxes(graph)
     by_id = {node.id: node for node in nodes}
     # top to bottom, layers side by side make a staircase that is far too wide (see _crosses_boxes)
@@ -677,7 +813,8 @@ def _add_boxes_and_arrows(
             crossing = vertical and _crosses_boxes(
                 owner.get(by_id[arrow.input_id].value), owner.get(arrow.target.value)
             )
-            _draw_arrow(graph, arrow, annotations, box.highlight, text_attribute, crossing)
+            mistake = _is_wrong(arrow, wrong)
+            _draw_arrow(graph, arrow, annotations, box.highlight, text_attribute, crossing, mistake)
         target = into_one_op[0].target
         output_class = "output active" if target.value is box.highlight else "output"
         graph.edge(target.op_id, target.id, id=f"e{target.id[1:]}", **{"class": output_class})
@@ -710,7 +847,13 @@ def _draw_arrow(
     highlight: Value | None,
     text_attribute: str,
     crosses_boxes: bool = False,
+    mistake: bool = False,
 ) -> None:
+    """One arrow into an op (from the input's box, or from its copy), styled by ``edge_style``.
+
+    Its SVG classes say what it is: ``input into_op3``, plus ``active`` (the
+    highlighted step) and ``mistake`` (marked by ``wrong_edges``).
+    """
     target = arrow.target.value
     active = target is highlight
     position = arrow.positions[0]
@@ -722,8 +865,12 @@ def _draw_arrow(
         active=active,
         uses=len(arrow.positions),
         text_attribute=text_attribute,
+        mistake=mistake,
     )
-    style["class"] = f"input into_{arrow.target.op_id}" + (" active" if active else "")
+    classes = ["input", f"into_{arrow.target.op_id}"]
+    classes += ["active"] if active else []
+    classes += ["mistake"] if mistake else []
+    style["class"] = " ".join(classes)
     if crosses_boxes:
         style["minlen"] = "2"
     graph.edge(arrow.tail, arrow.target.op_id, id=arrow.id, **style)

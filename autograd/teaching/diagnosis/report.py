@@ -3,7 +3,8 @@ answer, and the mistakes that explain the wrong ones, in words.
 
 A [GradientReport][autograd.teaching.diagnosis.report.GradientReport] prints as a table
 (node, given, correct, verdict) followed by its findings; in Jupyter it shows the same
-as HTML, with the graph drawn and the first node whose gradient goes wrong highlighted.
+as HTML, with the graph drawn, the first node whose gradient goes wrong highlighted, and
+the edges where the mistake was made in red.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from autograd.teaching.diagnosis.answers import Answers
 from autograd.teaching.diagnosis.catalog import KINDS, Misconception
-from autograd.teaching.diagnosis.graph import BackwardGraph
+from autograd.teaching.diagnosis.graph import BackwardGraph, Edge
 from autograd.teaching.diagnosis.places import ONCE, Mistake, Where
 from autograd.teaching.diagnosis.replay import walk
 from autograd.teaching.diagnosis.search import Diagnosis, Explanation
@@ -92,6 +93,10 @@ class GradientReport:
         findings: the mistakes found, best first; empty when no known mistake matches.
         breaks_at: the first node, going backward, whose gradient goes wrong (by the best
             finding; without one, the first wrong answer), or None when all are right.
+        mistake_edges: the edges where the best explanation's mistakes were made (the
+            local derivatives they changed), each ``(node, index)``: from ``node`` down to
+            its input ``node.children[index]``; empty without an explanation. The drawing
+            shows them as red, dashed arrows marked ``✗ here``.
         rows: one [Row][autograd.teaching.diagnosis.report.Row] per answer, output end first.
         correct: the right gradient of every node of the graph.
     """
@@ -126,6 +131,7 @@ class GradientReport:
             for node in answers.nodes
         ]
         self.breaks_at = self._first_break()
+        self.mistake_edges: list[Edge] = _changed_edges(self.explanations[0]) if self.explanations else []
 
     def name(self, node: Value) -> str:
         """The name the report uses for ``node``: its label, or ``t0``, ``t1``... if it has none."""
@@ -191,8 +197,9 @@ class GradientReport:
         return f"<div class='gradient-report'>{summary}{table}{findings}{self._drawing()}</div>"
 
     def _drawing(self) -> str:
-        """The graph with the right gradients and the first wrong node highlighted, as SVG ("" if it
-        cannot be drawn here: no graphviz, or a graph too big to read)."""
+        """The graph with the right gradients, the first wrong node highlighted and the edges where
+        the mistake was made in red, as SVG ("" if it cannot be drawn here: no graphviz, or a graph
+        too big to read)."""
         if len(self.graph.order) > LEGIBLE_NODES:
             return f"<p>(The graph has {len(self.graph.order)} nodes: too many to draw legibly here.)</p>"
         try:
@@ -202,14 +209,36 @@ class GradientReport:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", TeachingWarning)
             try:
-                svg = render_svg(self.loss, grads=self.correct, highlight=self.breaks_at)
+                svg = render_svg(
+                    self.loss, grads=self.correct, highlight=self.breaks_at, wrong_edges=self.mistake_edges
+                )
             except (GraphvizError, ValueError):
                 return ""
         caption = "The graph, with the right gradients."
         if self.breaks_at is not None:
             name = self.graph.names[self.breaks_at]
             caption += f" Highlighted: {_text(name)}, the first node whose gradient goes wrong."
+        if self.mistake_edges:
+            caption += f" {self._mistake_caption()}"
         return f"<figure>{svg}<figcaption>{caption}</figcaption></figure>"
+
+    def _mistake_caption(self) -> str:
+        """``In red (dashed, marked ✗ here): the edge where the mistake was made: L → d.``, as HTML."""
+        edges = [self.graph.edge_text(edge) for edge in self.mistake_edges]
+        shown = ", ".join(edges[:_EDGES_NAMED])
+        if len(edges) > _EDGES_NAMED:
+            shown += f" and {len(edges) - _EDGES_NAMED} more"
+        which = "the edge" if len(edges) == 1 else "the edges"
+        return f"In red (dashed, marked ✗ here): {which} where the mistake was made: {_text(shown)}."
+
+
+_EDGES_NAMED = 4  # a caption names at most this many edges (a mistake made throughout has many)
+
+
+def _changed_edges(explanation: Explanation) -> list[Edge]:
+    """Every edge whose local derivative the explanation's mistakes changed, each once, in order."""
+    edges = [edge for mistake in explanation.mistakes for edge in mistake.changes]
+    return list(dict.fromkeys(edges))
 
 
 def _findings(
