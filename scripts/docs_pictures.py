@@ -14,7 +14,8 @@ comment is replaced by what its expression draws:
   returns), rendered by Graphviz to SVG, or a [Diagram][nn.diagram.picture.Diagram]
   (what ``draw_network`` returns, SVG already), put inline, scaled to the page's width;
 * ``replay:`` a [Player][autograd.drawing.player.Player] or a
-  [NetworkReplay][nn.diagram.replay.NetworkReplay], saved as the named
+  [NetworkReplay][nn.diagram.replay.NetworkReplay], or their exercise
+  ([Exercise][autograd.drawing.exercise.Exercise]), saved as the named
   self-contained HTML file next to the page, shown in a frame and linked.
 
 So the pictures are always the ones the code on the page makes with the library
@@ -130,11 +131,15 @@ def _inline_svg(graph: Any, where: str) -> str:
 
 def _saved_page(player: Any, where: str) -> str:
     """The replay as the self-contained page that ``Player.save`` (or ``NetworkReplay.save``) writes."""
+    from autograd.drawing.exercise import Exercise
     from autograd.drawing.player import Player
+    from nn.diagram.exercise import NetworkExercise
     from nn.diagram.replay import NetworkReplay
 
-    if not isinstance(player, (Player, NetworkReplay)):
-        raise PluginError(f"{where}: expected a Player or a NetworkReplay, got {type(player).__name__}")
+    if not isinstance(player, (Player, NetworkReplay, Exercise, NetworkExercise)):
+        raise PluginError(
+            f"{where}: expected a Player, a NetworkReplay or their exercise, got {type(player).__name__}"
+        )
     with tempfile.TemporaryDirectory() as scratch:
         saved = Path(scratch) / "replay.html"
         player.save(saved)  # the very file a reader's save() writes
@@ -144,20 +149,27 @@ def _saved_page(player: Any, where: str) -> str:
 def _replay_frame(name: str, player: Any) -> str:
     """The saved replay, shown in a frame on the page, with a link to open it on its own."""
     src = html.escape(name, quote=True)
-    steps = len(player.frames) - 1  # frame 0 is the start
     # A frame does not grow to fit its page: start from the drawing's height at the
     # page's width, then (where the browser allows reading the frame) measure it.
     fit = "try{this.style.height=this.contentDocument.documentElement.scrollHeight+'px'}catch(e){}"
+    height = _frame_height(player.svg)
+    if hasattr(player, "questions"):  # an exercise: its feedback grows as answers come in
+        noun, title = "exercise", "backward, as an exercise"
+        count = f"{len(player.questions)} gradients to find"
+        height += FEEDBACK_PX
+    else:
+        noun, count, title = "replay", f"{len(player.frames) - 1} steps", "backward, step by step"  # 0: start
     return (
-        f'<div class="chaingrad-replay"><iframe src="{src}" title="backward, step by step" '
-        f'style="height: {_frame_height(player.svg)}px" onload="{fit}"></iframe>'
-        f'<p><a href="{src}">Open the replay on its own page</a> ({steps} steps; the file '
-        "works offline, as Player.save writes it).</p></div>"
+        f'<div class="chaingrad-replay"><iframe src="{src}" title="{title}" '
+        f'style="height: {height}px" onload="{fit}"></iframe>'
+        f'<p><a href="{src}">Open the {noun} on its own page</a> ({count}; the file works offline, '
+        "as save() writes it).</p></div>"
     )
 
 
 PAGE_WIDTH_PX = 720  # the text column of the docs' theme on a laptop screen, about
 PLAYER_CONTROLS_PX = 140  # the replay's heading, buttons and caption above the drawing
+FEEDBACK_PX = 120  # an exercise's explanation of a wrong answer, above the drawing
 
 
 def _frame_height(svg: str) -> int:

@@ -125,8 +125,8 @@ class Exercise:
     >>> from autograd import Value
     >>> w, x = Value(-0.5, label="w"), Value(2.0, label="x")
     >>> exercise = Exercise((w * x) ** 2)
-    >>> [q.prompt for q in exercise.questions]
-    ['dt1/dt0', 'dt1/dx', 'dt1/dw']
+    >>> print(", ".join(q.prompt for q in exercise.questions))
+    dt1/dt0, dt1/dx, dt1/dw
     >>> exercise.check(2, "-4"), exercise.check(2, "4"), exercise.check(2, "7")
     ('right', 'sign', 'no known mistake matches')
     """

@@ -47,8 +47,8 @@ class NetworkExercise:
 
     >>> from nn import MLP, NetworkReplay
     >>> exercise = NetworkReplay(MLP(2, [1], seed=0), [1.0, 2.0], target=[0.0]).exercise()
-    >>> [q.prompt for q in exercise.questions]
-    ['δ(y1)', '∂C/∂w (x1 → y1)', '∂C/∂w (x2 → y1)']
+    >>> print(", ".join(q.prompt for q in exercise.questions))
+    δ(y1), ∂C/∂w (x1 → y1), ∂C/∂w (x2 → y1)
     """
 
     def __init__(self, replay: NetworkReplay) -> None:
