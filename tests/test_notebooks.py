@@ -23,7 +23,15 @@ from nbclient.exceptions import CellControlSignal, CellExecutionError, DeadKerne
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
-EXPECTED = ["00_tour", "01_homework", "02_xor", "03_autoencoder", "04_intro_neural_networks", "05_to_pytorch"]
+EXPECTED = [
+    "00_tour",
+    "01_homework",
+    "02_xor",
+    "03_autoencoder",
+    "04_intro_neural_networks",
+    "05_to_pytorch",
+    "06_backprop_exercise",
+]
 NEEDS_TORCH = {"05_to_pytorch"}  # PyTorch is an optional extra: without it these notebooks cannot run
 MAX_BYTES = 1_000_000  # committed with outputs, a notebook must stay light enough to view on a code host
 REBUILD = "rebuild it with .venv/bin/python scripts/build_notebooks.py"

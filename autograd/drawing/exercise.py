@@ -345,8 +345,11 @@ EXERCISE_JS = "(function (uid, questions, start) {" + STEPPER_JS + """
       state.marked = found ? found.marks : [];
       paint();
       if (found) {
+        var also = found.also.length ? "\\n(The same number also comes from: " + found.also.join("; ") + ".)"
+          : "";
         say("Not quite: " + input.value.trim() + " is what a mistake of kind \\u201c" + found.kind +
-            "\\u201d gives, at " + found.where + ".\\n" + found.explanation + "\\nTry again.", "mistake");
+            "\\u201d gives, at " + found.where + ".\\n" + found.explanation + also + "\\nTry again.",
+            "mistake");
       } else {
         say("Not right, and no known mistake matches " + input.value.trim() + ". " + question.prompt +
             " sums, over the arrows out of the node (highlighted), each local derivative times the " +

@@ -97,10 +97,13 @@ class NetworkExercise:
 
 def _in_network_words(answer: WrongAnswer, keys: tuple[str, ...], replay: NetworkReplay) -> WrongAnswer:
     """The wrong answer told with the diagram's names (``the weight x1 → h1``), not the graph's
-    (``the edge t9 → layers.0.neurons.0.w.0``), and the catalog's explanation of its kind."""
+    (``the edge t9 → layers.0.neurons.0.w.0``), and the catalog's explanation of its kind; the
+    other mistakes giving the same number, by kind only (their places are the graph's)."""
     entry = KINDS.get(answer.kind)
     where = " and ".join(_key_words(key, replay) for key in keys)
-    return replace(answer, where=where, explanation=entry.explanation if entry else answer.explanation)
+    explanation = entry.explanation if entry else answer.explanation
+    also = tuple(dict.fromkeys((kind, "") for kind, _ in answer.also if kind != answer.kind))
+    return replace(answer, where=where, explanation=explanation, also=also)
 
 
 def _key_words(key: str, replay: NetworkReplay) -> str:

@@ -156,7 +156,8 @@ def test_looking_up_a_typed_answer_as_a_page_would():
 def test_the_step_table_is_plain_data_for_json():
     rows = step_table(neuron().loss)
     data = json.loads(json.dumps([row.as_dict() for row in rows]))
-    assert data[1]["name"] == "d" and set(data[1]["wrong"][0]) == {"value", "kind", "where", "explanation"}
+    assert data[1]["name"] == "d"
+    assert set(data[1]["wrong"][0]) == {"value", "kind", "where", "explanation", "also"}
 
 
 # ----------------------------------------------------------------------------

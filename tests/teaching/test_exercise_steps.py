@@ -218,3 +218,40 @@ def test_a_network_exercise_follows_the_replay_and_the_textbook():
     assert exercise.check(0, f"{-delta:.6g}") == "sign"
     weight_step = next(k for k, q in enumerate(exercise.questions) if q.prompt.startswith("∂C/∂w"))
     assert exercise.check(weight_step, f"{delta:.6g}") == "missing_factor"  # the input a_i left out
+
+
+# ----------------------------------------------------------------------------
+# Found by writing the exercise notebook
+# ----------------------------------------------------------------------------
+
+
+def test_mistakes_at_tiny_gradients_are_still_named():
+    """A gradient of 1e-13 is a number like any other: its flipped sign is a sign mistake."""
+    w, x = Value(2.0, label="w"), Value(1e-13, label="x")
+    exercise = Exercise(w * x)
+    step = next(k for k, q in enumerate(exercise.questions) if q.prompt.endswith("/dx"))
+    assert exercise.check(step, "2") == "right"
+    step = next(k for k, q in enumerate(exercise.questions) if q.prompt.endswith("/dw"))
+    assert exercise.check(step, "1e-13") == "right"
+    assert exercise.check(step, "-1e-13") == "sign"
+
+
+def test_a_number_two_mistakes_give_is_named_after_the_likelier():
+    """dL/dw = x = 2: leaving x out (at w's own edge) gives 1, and so does halving the whole
+    answer; the page names the first, and mentions the second."""
+    w, x = Value(0.5, label="w"), Value(2.0, label="x")
+    loss = w * x
+    loss.label = "L"
+    (row,) = step_table(loss, asked=[w])
+    ones = [answer for answer in row.wrong if answer.value == 1.0]
+    assert len(ones) == 1 and ones[0].kind == "missing_factor"
+    assert "constant_factor" in [kind for kind, _ in ones[0].also]
+
+
+def test_the_worked_chain_rule_writes_local_derivatives_apart_from_gradients():
+    s = Value(0.3, label="s")
+    loss = s.tanh()
+    loss.label = "L"
+    (row,) = step_table(loss, asked=[s])
+    assert row.worked.startswith("dL/ds = ∂L/∂s × dL/dL = ")
+    assert row.worked.endswith(f"= {1 - math.tanh(0.3) ** 2:.4g}, where ∂L/∂s = 1 - L**2")

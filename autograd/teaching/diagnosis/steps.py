@@ -43,7 +43,9 @@ class WrongAnswer:
     """A number a learner would type at one step, and the mistake that gives it.
 
     ``edges`` are the edges whose local derivative the mistake gets wrong (``(node, index)``,
-    as in [graph][autograd.teaching.diagnosis.graph]), for a page to mark them.
+    as in [graph][autograd.teaching.diagnosis.graph]), for a page to mark them. ``also``
+    names other mistakes that give the very same number, as ``(kind, where)``: the number
+    alone cannot tell them apart.
     """
 
     value: float
@@ -51,10 +53,17 @@ class WrongAnswer:
     where: str
     explanation: str
     edges: tuple[Edge, ...] = field(default=(), repr=False)
+    also: tuple[tuple[str, str], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The answer as plain data, for JSON (the edges, which hold Values, are left out)."""
-        return {"value": self.value, "kind": self.kind, "where": self.where, "explanation": self.explanation}
+        return {
+            "value": self.value,
+            "kind": self.kind,
+            "where": self.where,
+            "explanation": self.explanation,
+            "also": [f"{kind} at {where}" if where else kind for kind, where in self.also],
+        }
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,7 @@ class StepRow:
     """One step of the exercise: a node, its right gradient, and the wrong ones to expect.
 
     ``worked`` is the chain rule at this node with the numbers, for a page to show once
-    the step is done: ``dL/db = dt4/db × dL/dt4 = 1 × -0.1387 = -0.1387``.
+    the step is done: ``dL/db = ∂t4/∂b × dL/dt4 = 1 × (-0.1387) = -0.1387``.
     """
 
     node: Value
@@ -105,41 +114,79 @@ def step_table(
     >>> (first.kind, first.value), (second.kind, second.value)
     (('sign', -2.0), ('missing_factor', 1.0))
     >>> b_row.worked
-    'dt0/db = dt0/db × dt0/dt0 = 2 × 1 = 2, where dt0/db = a'
+    'dt0/db = ∂t0/∂b × dt0/dt0 = 2 × 1 = 2, where ∂t0/∂b = a'
     """
     graph = BackwardGraph(loss)
     nodes = _asked_nodes(graph, asked)
     correct = walk(graph)
-    found: dict[Value, list[WrongAnswer]] = {node: [] for node in nodes}
+    found: dict[Value, list[tuple[float, Mistake]]] = {node: [] for node in nodes}
     for mistake in _mistakes_made_once(graph, catalog):
         replayed = walk(graph, mistake.changes)
         first = _first_difference(nodes, correct, replayed)
-        if first is None:
-            continue
-        number = replayed[first]
-        if all(abs(number - seen.value) > 1e-9 * max(1.0, abs(number)) for seen in found[first]):
-            where = str(mistake.where) + (f" ({mistake.detail})" if mistake.detail else "")
-            explanation = _explain(graph, mistake, {})
-            found[first].append(WrongAnswer(number, mistake.kind, where, explanation, tuple(mistake.changes)))
+        if first is not None:
+            found[first].append((replayed[first], mistake))
     return [
         StepRow(
             node,
             graph.names[node],
             _expression(node, graph),
             correct[node],
-            tuple(found[node]),
+            _wrong_answers(graph, node, found[node]),
             worked_text(graph, node, correct),
         )
         for node in nodes
     ]
 
 
+# When several mistakes give one number, the page names the likeliest: one made on an
+# edge right at the node asked for, then by kind, a constant factor last (any wrong
+# number is some factor times the right one).
+_KIND_ORDER = ("sign", "missing_factor", "derivative_at_output", "missing_path", "wrong_weight")
+
+
+def _wrong_answers(
+    graph: BackwardGraph, node: Value, made: list[tuple[float, Mistake]]
+) -> tuple[WrongAnswer, ...]:
+    """One WrongAnswer per distinct number, named after the likeliest mistake that gives it."""
+
+    def likeliness(entry: tuple[float, Mistake]) -> tuple[int, int]:
+        mistake = entry[1]
+        at_node = any(graph.child(edge) is node for edge in mistake.changes)
+        kind = _KIND_ORDER.index(mistake.kind) if mistake.kind in _KIND_ORDER else len(_KIND_ORDER)
+        return (0 if at_node else 1, kind)
+
+    groups: list[list[tuple[float, Mistake]]] = []
+    for entry in sorted(made, key=likeliness):  # sorted is stable: ties keep the graph's order
+        group = next((g for g in groups if _same_number(g[0][0], entry[0])), None)
+        if group is None:
+            groups.append([entry])
+        else:
+            group.append(entry)
+    return tuple(_wrong_answer(graph, group) for group in groups)
+
+
+def _wrong_answer(graph: BackwardGraph, group: list[tuple[float, Mistake]]) -> WrongAnswer:
+    (number, mistake), others = group[0], group[1:]
+    also = tuple(dict.fromkeys((other.kind, _place(other)) for _, other in others))
+    explanation = _explain(graph, mistake, {})
+    return WrongAnswer(number, mistake.kind, _place(mistake), explanation, tuple(mistake.changes), also)
+
+
+def _place(mistake: Mistake) -> str:
+    return str(mistake.where) + (f" ({mistake.detail})" if mistake.detail else "")
+
+
+def _same_number(a: float, b: float) -> bool:
+    """Equal but for rounding, at any size (gradients of 1e-13 are numbers too)."""
+    return abs(a - b) <= 1e-9 * max(abs(a), abs(b))
+
+
 def worked_text(graph: BackwardGraph, node: Value, correct: dict[Value, float]) -> str:
     """The chain rule at ``node``, with the numbers: over every use of ``node``, the local
-    derivative times the gradient of the node that uses it, summed (a node used twice has
-    two terms).
+    derivative (written ∂) times the gradient of the node that uses it (written d), summed
+    (a node used twice has two terms).
 
-    ``dL/dx = dt1/dx × dL/dt1 + dt2/dx × dL/dt2 = 2 × 0.5 + (-1) × 0.25 = 0.75, where dt1/dx = y``.
+    ``dL/dx = ∂t1/∂x × dL/dt1 + ∂t2/∂x × dL/dt2 = 2 × 0.5 + (-1) × 0.25 = 0.75, where ∂t1/∂x = y``.
     """
     root, name = graph.names[graph.root], graph.names[node]
     if node is graph.root:
@@ -147,7 +194,7 @@ def worked_text(graph: BackwardGraph, node: Value, correct: dict[Value, float]) 
     symbols, numbers, formulas = [], [], []
     for user, index in graph.uses[node]:
         local = format_number(graph.local_of((user, index)))
-        derivative = f"d{graph.names[user]}/d{name}"
+        derivative = f"∂{graph.names[user]}/∂{name}"  # local: ∂, beside the total d
         symbols.append(f"{derivative} × d{root}/d{graph.names[user]}")
         numbers.append(f"{_signed(local)} × {_signed(format_number(correct[user]))}")
         formula = local_formula(user, index, graph.names)
@@ -214,9 +261,9 @@ def _mistakes_made_once(graph: BackwardGraph, catalog: Sequence[Misconception]) 
 def _first_difference(
     nodes: list[Value], correct: dict[Value, float], replayed: dict[Value, float]
 ) -> Value | None:
-    """The first node asked whose gradient the mistake changes."""
+    """The first node asked whose gradient the mistake changes (by more than rounding)."""
     for node in nodes:
-        if abs(replayed[node] - correct[node]) > 1e-12 * max(1.0, abs(correct[node])):
+        if not _same_number(replayed[node], correct[node]):
             return node
     return None
 
