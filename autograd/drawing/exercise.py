@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd.drawing.draw import walk_graph
-from autograd.drawing.layout import GraphNode
+from autograd.drawing.layout import DEFAULT_MAX_NODES, GraphNode
 from autograd.drawing.player import (
     STEPPER_JS,
     fit_width,
@@ -115,7 +115,8 @@ class Exercise:
         loss: the output whose gradients are asked for (its ``.grad`` and its
             nodes' are neither read nor written).
         **draw_options: passed on to [draw_graph][autograd.drawing.draw.draw_graph]
-            (``rankdir="TB"``, ``clusters=model``, ``digits=3``...).
+            (``rankdir="TB"``, ``clusters=model``, ``digits=3``...). Its ``max_nodes``
+            (default 500) bounds the graph, which is refused at once if larger.
 
     Attributes:
         questions: one [Question][autograd.drawing.exercise.Question] per node asked
@@ -139,9 +140,10 @@ class Exercise:
                 raise TypeError(f"the exercise sets {own}= itself; do not pass it")
         self.digits = draw_options.get("digits", 4)
         self.loss = loss
-        drawn = {node.value: node for node in walk_graph(loss, max_nodes=None)}
+        max_nodes = draw_options.get("max_nodes", DEFAULT_MAX_NODES)
+        drawn = {node.value: node for node in walk_graph(loss, max_nodes=max_nodes)}  # a large one: refused
         asked = [value for value in reversed(drawn) if value._op is not CONSTANT]  # the loss first
-        loss_row, *rows = step_table(loss, asked=asked)
+        loss_row, *rows = step_table(loss, asked=asked, max_nodes=max_nodes)
         self.loss_name = loss_row.name
         correct = {row.node: row.correct for row in (loss_row, *rows)}
         drawing = marked_drawing(loss, {**_constants(drawn), **correct}, **draw_options)

@@ -25,7 +25,7 @@ from autograd.drawing.exercise import Question, exercise_html
 from autograd.drawing.player import standalone_page
 from autograd.teaching.diagnosis.catalog import KINDS
 from autograd.teaching.diagnosis.graph import Edge
-from autograd.teaching.diagnosis.steps import WrongAnswer, look_up, step_table
+from autograd.teaching.diagnosis.steps import MAX_NODES, WrongAnswer, look_up, step_table
 from nn.diagram.replay import REPLAY_CSS
 
 if TYPE_CHECKING:
@@ -38,7 +38,9 @@ class NetworkExercise:
     """A network replay's δs and weight gradients, asked one at a time and checked in the page.
 
     Made by [NetworkReplay.exercise][nn.diagram.replay.NetworkReplay.exercise];
-    shows itself in Jupyter, and ``save("exercise.html")`` writes one offline page.
+    shows itself in Jupyter, and ``save("exercise.html")`` writes one offline page. A
+    loss whose graph has more than ``max_nodes`` nodes (default 1,000: a model of about
+    500 parameters) is refused at once, as its table would take long to build.
 
     Attributes:
         questions: one [Question][autograd.drawing.exercise.Question] per frame of the
@@ -51,13 +53,13 @@ class NetworkExercise:
     δ(y1), ∂C/∂w (x1 → y1), ∂C/∂w (x2 → y1)
     """
 
-    def __init__(self, replay: NetworkReplay) -> None:
+    def __init__(self, replay: NetworkReplay, max_nodes: int | None = MAX_NODES) -> None:
         self.replay = replay
         frames = replay.frames[1:]
         asked = [frame.asks for frame in frames if frame.asks is not None]
         places = _places(replay)
         self.questions = []
-        for row, frame in zip(step_table(replay.loss, asked=asked), frames):
+        for row, frame in zip(step_table(replay.loss, asked=asked, max_nodes=max_nodes), frames):
             marks = [_marked_keys(answer.edges, places) for answer in row.wrong]
             wrong = [_in_network_words(answer, keys, replay) for answer, keys in zip(row.wrong, marks)]
             question = Question(

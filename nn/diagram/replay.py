@@ -259,12 +259,13 @@ class NetworkReplay:
             f"<script>{REPLAY_JS.strip()}({script_safe(json.dumps(uid))}, {script_safe(data)});</script>"
         )
 
-    def exercise(self) -> Any:
+    def exercise(self, max_nodes: int | None = 1000) -> Any:
         """The same pass as an exercise: the learner types each δ and weight gradient, in this
-        order, and the page checks each (a [NetworkExercise][nn.diagram.exercise.NetworkExercise])."""
+        order, and the page checks each (a [NetworkExercise][nn.diagram.exercise.NetworkExercise],
+        refused at once when the loss's graph has more than ``max_nodes`` nodes)."""
         from nn.diagram.exercise import NetworkExercise  # it builds on this module
 
-        return NetworkExercise(self)
+        return NetworkExercise(self, max_nodes)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the replay as one HTML file that works offline in any browser; returns its path."""

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from dataclasses import replace
 
 import pytest
 import sympy
 
 from autograd import Exercise, Value
+from autograd.drawing import GraphTooLargeError
 from autograd.teaching.diagnosis.catalog import CATALOG
 from autograd.teaching.diagnosis.report import NO_KNOWN_MISTAKE
-from autograd.teaching.diagnosis.steps import look_up, read_typed, step_table
+from autograd.teaching.diagnosis.steps import TooLargeForExerciseError, look_up, read_typed, step_table
 from nn import MLP, NetworkReplay
 
 W, X, B, T = -0.5, 1.5, 0.2, 0.3
@@ -255,3 +257,38 @@ def test_the_worked_chain_rule_writes_local_derivatives_apart_from_gradients():
     (row,) = step_table(loss, asked=[s])
     assert row.worked.startswith("dL/ds = ∂L/∂s × dL/dL = ")
     assert row.worked.endswith(f"= {1 - math.tanh(0.3) ** 2:.4g}, where ∂L/∂s = 1 - L**2")
+
+
+# ----------------------------------------------------------------------------
+# Hostile sizes: refused at once, never a long wait
+# ----------------------------------------------------------------------------
+
+
+def long_chain(length: int) -> Value:
+    x = Value(0.5, label="x")
+    for _ in range(length):
+        x = (x * 0.999).tanh()
+    return x
+
+
+def test_a_huge_graph_is_refused_at_once():
+    loss = long_chain(100_000)  # 300,001 nodes: x, and a constant, a * and a tanh per link
+    start = time.perf_counter()
+    with pytest.raises(TooLargeForExerciseError, match="300001 nodes, more than max_nodes=1000"):
+        step_table(loss)
+    with pytest.raises(GraphTooLargeError, match="more than max_nodes=500"):
+        Exercise(loss)
+    model = MLP(40, [40, 40, 1], seed=0)
+    with pytest.raises(TooLargeForExerciseError, match="max_nodes=1000"):
+        NetworkReplay(model, [0.1] * 40, target=[0.0]).exercise()
+    assert time.perf_counter() - start < 10  # the network's forward pass and replay included
+
+
+def test_max_nodes_sets_the_bound():
+    loss = long_chain(10)  # 31 nodes, 10 of them constants
+    with pytest.raises(TooLargeForExerciseError, match="31 nodes, more than max_nodes=30"):
+        step_table(loss, max_nodes=30)
+    assert len(step_table(loss, max_nodes=31)) == len(step_table(loss, max_nodes=None)) == 21
+    with pytest.raises(GraphTooLargeError):
+        Exercise(loss, max_nodes=30)
+    assert len(Exercise(loss, max_nodes=31).questions) == 20

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from autograd import engine
 from autograd.teaching.diagnosis.answers import tolerance
 from autograd.teaching.diagnosis.catalog import CATALOG, Misconception
 from autograd.teaching.diagnosis.graph import BackwardGraph, Edge
@@ -92,8 +93,20 @@ class StepRow:
         }
 
 
+MAX_NODES = 1000
+"""The largest graph ``step_table`` builds a table for by default: the table takes about
+(edges × nodes) steps, a second or more past this size."""
+
+
+class TooLargeForExerciseError(ValueError):
+    """The graph is larger than ``max_nodes`` allows for an exercise's table."""
+
+
 def step_table(
-    loss: Value, catalog: Sequence[Misconception] = CATALOG, asked: Sequence[Value] | None = None
+    loss: Value,
+    catalog: Sequence[Misconception] = CATALOG,
+    asked: Sequence[Value] | None = None,
+    max_nodes: int | None = MAX_NODES,
 ) -> list[StepRow]:
     """The steps of an exercise: for every node asked, its right gradient and the wrong
     gradients that each misconception, made once on the way into it, would give.
@@ -104,6 +117,9 @@ def step_table(
         asked: the nodes asked for, in the order they are asked (each after every node
             it feeds, as backward goes); by default every node but the constants, in
             backward order. A mistake shows at the first node asked whose gradient it changes.
+        max_nodes: the largest graph to build the table for (None: any size); a larger one
+            raises [TooLargeForExerciseError][autograd.teaching.diagnosis.steps.TooLargeForExerciseError]
+            (a ValueError) at once.
 
     >>> from autograd import Value
     >>> a, b = Value(2.0, label="a"), Value(3.0, label="b")
@@ -116,6 +132,13 @@ def step_table(
     >>> b_row.worked
     'dt0/db = ∂t0/∂b × dt0/dt0 = 2 × 1 = 2, where ∂t0/∂b = a'
     """
+    size = len(engine.checked_order(loss))  # one linear walk, before anything slower
+    if max_nodes is not None and size > max_nodes:
+        raise TooLargeForExerciseError(
+            f"the graph has {size} nodes, more than max_nodes={max_nodes}: its exercise would "
+            f"ask for that many gradients, and its table of likely mistakes takes seconds to minutes. "
+            f"Use a smaller graph, or pass max_nodes=None to build it anyway"
+        )
     graph = BackwardGraph(loss)
     nodes = _asked_nodes(graph, asked)
     correct = walk(graph)
