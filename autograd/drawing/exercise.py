@@ -57,7 +57,7 @@ from autograd.teaching.diagnosis.steps import StepRow, look_up, step_table
 from autograd.teaching.naming import format_number
 from autograd.value import CONSTANT, Value
 
-__all__ = ["Exercise", "Question", "exercise_html"]
+__all__ = ["Exercise", "ExercisePage", "Question", "exercise_html"]
 
 NOT_ASKED = "–"
 """What a constant's gradient box shows: it is never asked for."""
@@ -108,7 +108,43 @@ class Question:
         }
 
 
-class Exercise:
+class ExercisePage:
+    """What every exercise page does: check a typed answer as the page would, show itself in
+    Jupyter, save itself as one offline HTML file. A page sets ``questions``, ``svg`` (its
+    drawing, keyed), ``digits``, ``title``, and, if it needs them, ``start`` (the gradient
+    texts before any answer) and ``extra_css`` (its drawing's styles)."""
+
+    questions: list[Question]
+    svg: str
+    digits: int
+    title: str
+    start: dict[str, str]
+    extra_css: str = ""
+
+    def check(self, step: int, typed: str) -> str:
+        """What the page says to ``typed`` at step ``step`` (from 0): ``"right"``, a mistake's
+        kind, or ``"no known mistake matches"``; a ValueError if it is not a number."""
+        return look_up(self.questions[step].row, typed)
+
+    def html(self) -> str:
+        """The exercise as an HTML fragment (what Jupyter shows): markup, styles and script."""
+        return exercise_html(self.svg, self.questions, self.start, self.digits, self.extra_css)
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the exercise as one HTML file that works offline in any browser; returns its path."""
+        path = Path(path)
+        page = standalone_page(html.escape(self.title), self.html(), kind="Exercise")
+        path.write_text(page, encoding="utf-8")
+        return path
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {len(self.questions)} gradients to find>"
+
+
+class Exercise(ExercisePage):
     """Backward through ``loss`` as an exercise: each node's gradient typed and checked in the page.
 
     Args:
@@ -145,6 +181,7 @@ class Exercise:
         asked = [value for value in reversed(drawn) if value._op is not CONSTANT]  # the loss first
         loss_row, *rows = step_table(loss, asked=asked, max_nodes=max_nodes)
         self.loss_name = loss_row.name
+        self.title = f"backward from {loss_row.name}"
         correct = {row.node: row.correct for row in (loss_row, *rows)}
         drawing = marked_drawing(loss, {**_constants(drawn), **correct}, **draw_options)
         self.start = _start_texts(drawn, loss)
@@ -164,28 +201,6 @@ class Exercise:
             texts={node.id: format_number(row.correct, self.digits)},
             marks=tuple(_arrow_keys(answer.edges, drawn) for answer in row.wrong),
         )
-
-    def check(self, step: int, typed: str) -> str:
-        """What the page says to ``typed`` at step ``step`` (from 0): ``"right"``, a mistake's
-        kind, or ``"no known mistake matches"``; a ValueError if it is not a number."""
-        return look_up(self.questions[step].row, typed)
-
-    def html(self) -> str:
-        """The exercise as an HTML fragment (what Jupyter shows): markup, styles and script."""
-        return exercise_html(self.svg, self.questions, self.start, self.digits)
-
-    def _repr_html_(self) -> str:
-        return self.html()
-
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the exercise as one HTML file that works offline in any browser; returns its path."""
-        path = Path(path)
-        title = html.escape(f"backward from {self.loss_name}")
-        path.write_text(standalone_page(title, self.html(), kind="Exercise"), encoding="utf-8")
-        return path
-
-    def __repr__(self) -> str:
-        return f"<Exercise: {len(self.questions)} gradients to find>"
 
 
 def _constants(drawn: dict[Value, GraphNode]) -> dict[Value, float]:

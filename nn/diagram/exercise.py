@@ -14,18 +14,14 @@ slope, say) shows at the next one asked.
 
 from __future__ import annotations
 
-import html
-import os
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograd import Value
-from autograd.drawing.exercise import Question, exercise_html
-from autograd.drawing.player import standalone_page
+from autograd.drawing.exercise import ExercisePage, Question
 from autograd.teaching.diagnosis.catalog import KINDS
 from autograd.teaching.diagnosis.graph import Edge
-from autograd.teaching.diagnosis.steps import MAX_NODES, WrongAnswer, look_up, step_table
+from autograd.teaching.diagnosis.steps import MAX_NODES, WrongAnswer, step_table
 from nn.diagram.replay import REPLAY_CSS
 
 if TYPE_CHECKING:
@@ -34,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["NetworkExercise"]
 
 
-class NetworkExercise:
+class NetworkExercise(ExercisePage):
     """A network replay's δs and weight gradients, asked one at a time and checked in the page.
 
     Made by [NetworkReplay.exercise][nn.diagram.replay.NetworkReplay.exercise];
@@ -73,28 +69,8 @@ class NetworkExercise:
             )
             self.questions.append(question)
         self.svg = replay.svg.replace('class="cg-network"', 'class="cg-network cg-network-replay"', 1)
-
-    def check(self, step: int, typed: str) -> str:
-        """What the page says to ``typed`` at step ``step`` (from 0): ``"right"``, a mistake's
-        kind, or ``"no known mistake matches"``; a ValueError if it is not a number."""
-        return look_up(self.questions[step].row, typed)
-
-    def html(self) -> str:
-        """The exercise as an HTML fragment (what Jupyter shows): markup, styles and script."""
-        return exercise_html(self.svg, self.questions, {}, self.replay.digits, extra_css=REPLAY_CSS)
-
-    def _repr_html_(self) -> str:
-        return self.html()
-
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the exercise as one HTML file that works offline in any browser; returns its path."""
-        path = Path(path)
-        title = html.escape(f"backprop through a network {' → '.join(self.replay._sizes())}")
-        path.write_text(standalone_page(title, self.html(), kind="Exercise"), encoding="utf-8")
-        return path
-
-    def __repr__(self) -> str:
-        return f"<NetworkExercise: {len(self.questions)} gradients to find>"
+        self.digits, self.start, self.extra_css = replay.digits, {}, REPLAY_CSS
+        self.title = f"backprop through a network {' → '.join(replay._sizes())}"
 
 
 def _in_network_words(answer: WrongAnswer, keys: tuple[str, ...], replay: NetworkReplay) -> WrongAnswer:
