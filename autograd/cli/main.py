@@ -4,7 +4,8 @@
 
 parses the formula safely (see [`autograd.cli.parse`][]), runs backward from its
 result, prints the result and the gradient of each variable, and writes the
-drawing (and, with ``--replay``, a web page that steps through backward).
+drawing (and, with ``--replay``, a web page that steps through backward; with
+``--exercise``, a web page where you type each gradient and it is checked).
 
 Everything the command has to say beyond its results is one line on stderr:
 ``chaingrad: error: ...`` with a non-zero exit status for a refusal, never a
@@ -36,6 +37,7 @@ from autograd.drawing.draw import (
     GraphvizTimeoutError,
     draw_graph,
 )
+from autograd.drawing.exercise import Exercise
 from autograd.drawing.player import Player
 from autograd.teaching.naming import format_number
 from autograd.teaching.record import BackwardRecord, record_backward
@@ -55,6 +57,7 @@ _EPILOG = f"""\
 examples:
   chaingrad graph "tanh(a*b + a)" a=2 b=-3 -o graph.svg
   chaingrad graph "tanh(a*b + a)" a=2 b=-3 --replay backprop.html
+  chaingrad graph "tanh(a*b + a)" a=2 b=-3 --exercise exercise.html
 
 EXPR may use {ALLOWED_SUMMARY}.
 Each name in EXPR needs a value (NAME=VALUE); every such value must be used.
@@ -64,7 +67,8 @@ Put EXPR after -- if it starts with a minus sign: chaingrad graph -o g.svg -- "-
 The output type comes from the file name: .svg and .png are drawn by Graphviz's
 dot program; .dot writes the DOT source (no Graphviz program needed).
 --replay writes one self-contained web page that steps through backward, node
-by node; it opens offline in any browser.
+by node; it opens offline in any browser. --exercise writes one that asks for
+each gradient in turn and checks what you type, naming a known mistake.
 
 exit status: 0 done, 1 math error (e.g. log of a negative number, division by
 zero, overflow), 2 usage error (bad expression, names, values, options or
@@ -124,6 +128,11 @@ def _build_parser() -> argparse.ArgumentParser:
     graph.add_argument("-o", "--output", metavar="FILE", help="where to draw: FILE.svg, FILE.png or FILE.dot")
     graph.add_argument(
         "--replay", metavar="FILE.html", help="also write a web page that replays backward step by step"
+    )
+    graph.add_argument(
+        "--exercise",
+        metavar="FILE.html",
+        help="also write a web page that asks for each gradient and checks your answers",
     )
     graph.add_argument(
         "--rankdir",
@@ -200,8 +209,9 @@ def _warnings_as_one_line_each() -> Iterator[None]:
 
 def _graph_command(args: argparse.Namespace) -> int:
     try:
-        output, replay = _output_paths(args)
+        output, replay, exercise_path = _output_paths(args)
         root = build_expression(args.expression, _variables(args.assignments))
+        exercise = _exercise(root, args) if exercise_path is not None else None
         record = _differentiate(root, args)
         # everything is drawn before anything is written, so a refusal leaves no file behind
         picture = _render(root, args, output) if output is not None else None
@@ -210,6 +220,8 @@ def _graph_command(args: argparse.Namespace) -> int:
             _write(output, picture)
         if replay is not None and player is not None:
             _save(player, replay)
+        if exercise_path is not None and exercise is not None:
+            _save(exercise, exercise_path)
     except (_UsageError, ExpressionError) as error:
         return _fail(str(error), EXIT_USAGE)
     except (ArithmeticError, ValueError) as error:
@@ -218,7 +230,8 @@ def _graph_command(args: argparse.Namespace) -> int:
         return _fail(str(error), EXIT_GRAPHVIZ)
     except GraphvizTimeoutError as error:
         return _fail(_timeout_advice(error), EXIT_GRAPHVIZ)
-    _report(root, [path for path in (output, replay) if path is not None], show_grad=not args.no_grad)
+    written = [path for path in (output, replay, exercise_path) if path is not None]
+    _report(root, written, show_grad=not args.no_grad)
     return EXIT_OK
 
 
@@ -231,15 +244,20 @@ def _fail(message: str, status: int) -> int:
     return status
 
 
-def _output_paths(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
-    """The drawing's path (-o) and the replay's (--replay): at least one, each of a known type."""
-    if args.output is None and args.replay is None:
-        raise _UsageError("nothing to write: give -o FILE (.svg, .png or .dot), --replay FILE.html, or both")
-    if args.replay is not None and args.no_grad:
-        raise _UsageError("--replay shows backward, so it cannot be used with --no-grad")
+def _output_paths(args: argparse.Namespace) -> tuple[Path | None, Path | None, Path | None]:
+    """The paths of the drawing (-o), the replay (--replay) and the exercise (--exercise): at
+    least one, each of a known type."""
+    if args.output is None and args.replay is None and args.exercise is None:
+        raise _UsageError(
+            "nothing to write: give -o FILE (.svg, .png or .dot), --replay FILE.html, --exercise FILE.html"
+        )
+    for option, value in (("--replay", args.replay), ("--exercise", args.exercise)):
+        if value is not None and args.no_grad:
+            raise _UsageError(f"{option} shows backward, so it cannot be used with --no-grad")
     output = _checked_path(args.output, OUTPUT_TYPES) if args.output is not None else None
     replay = _checked_path(args.replay, REPLAY_TYPES) if args.replay is not None else None
-    return output, replay
+    exercise = _checked_path(args.exercise, REPLAY_TYPES) if args.exercise is not None else None
+    return output, replay, exercise
 
 
 def _checked_path(name: str, types: tuple[str, ...]) -> Path:
@@ -304,6 +322,12 @@ def _player(record: BackwardRecord, args: argparse.Namespace) -> Player:
             raise _UsageError(f"cannot replay: {error}") from None
 
 
+def _exercise(root: Value, args: argparse.Namespace) -> Exercise:
+    """Backward as an exercise, drawn as the replay is (it computes its own gradients)."""
+    with _graph_limits(args.max_nodes), _dot_failures():
+        return Exercise(root, **_drawing_options(args))
+
+
 @contextmanager
 def _graph_limits(max_nodes: int) -> Iterator[None]:
     """A graph over --max-nodes is refused with the option that draws it anyway."""
@@ -346,7 +370,7 @@ def _write(path: Path, contents: bytes) -> None:
         raise _UsageError(f"cannot write {str(path)!r}: {error.strerror or error}") from None
 
 
-def _save(player: Player, path: Path) -> None:
+def _save(player: Player | Exercise, path: Path) -> None:
     try:
         player.save(path)
     except OSError as error:

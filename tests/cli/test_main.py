@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import math
 import os
 import re
 import subprocess
@@ -534,3 +535,45 @@ def test_installed_script_refuses_python_in_one_line(tmp_path):
     )
     assert done.returncode == EXIT_USAGE
     assert done.stderr.count("\n") == 1 and "attribute access" in done.stderr
+
+
+# ----------------------------------------------------------------------------
+# --exercise FILE.html: backward as an exercise, in one web page
+# ----------------------------------------------------------------------------
+
+
+def test_exercise_writes_a_page_that_checks_each_gradient(tmp_path, capsys):
+    exercise = tmp_path / "exercise.html"
+    code, out, err = run(capsys, "graph", "tanh(a*b + a)", "a=2", "b=-3", "--exercise", str(exercise))
+    assert (code, err) == (EXIT_OK, "")
+    assert out.splitlines()[-1] == f"wrote {exercise}"
+    page = exercise.read_text()
+    assert "cg-exercise" in page and "<html" in page.lower()
+    assert 'src="http' not in page and 'href="http' not in page  # nothing fetched: it works offline
+    # d/da of tanh(ab + a) = (1 - tanh²)(b + 1), by hand; the page ships it, to check answers against
+    slope = 1 - math.tanh(2 * -3 + 2) ** 2
+    assert f'"correct":{slope * (-3 + 1)!r}' in page.replace(" ", "")
+
+
+def test_exercise_replay_and_drawing_together(tmp_path, capsys):
+    paths = [tmp_path / name for name in ("g.dot", "r.html", "e.html")]
+    options = ["-o", str(paths[0]), "--replay", str(paths[1]), "--exercise", str(paths[2])]
+    code, out, _ = run(capsys, "graph", "a*b", "a=2", "b=3", *options)
+    assert code == EXIT_OK
+    assert out.splitlines()[-3:] == [f"wrote {path}" for path in paths]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--exercise", "e.svg"], "unsupported output type '.svg' in 'e.svg': use .html"),
+        (["--exercise", "e.html", "--no-grad"], "--exercise shows backward, so it cannot be used with --no-"),
+        (["--exercise", "e.html", "--max-nodes", "2"], "the graph has 3 values, more than --max-nodes 2"),
+    ],
+)
+def test_an_exercise_refused_is_one_line_and_no_file(tmp_path, capsys, options, message):
+    drawing = tmp_path / "g.svg"
+    code, out, err = run(capsys, "graph", "a*b", "a=2", "b=3", "-o", str(drawing), *options)
+    assert (code, out) == (EXIT_USAGE, "")
+    assert err.startswith("chaingrad: error: ") and message in err and err.count("\n") == 1
+    assert not drawing.exists()
