@@ -18,7 +18,14 @@ import pytest
 from autograd import Exercise, Player, Value, record_backward
 from autograd.teaching.diagnosis.report import NO_KNOWN_MISTAKE
 from nn import MLP, NetworkReplay
-from tests.browser.pages import open_page, page_problems, text_boxes, text_problems
+from tests.browser.pages import (
+    display_markup,
+    notebook_page,
+    open_page,
+    page_problems,
+    text_boxes,
+    text_problems,
+)
 from tests.teaching.test_exercise_steps import neuron_loss, sympy_gradients, wrong_answers
 
 _STATE = """
@@ -211,3 +218,32 @@ def test_the_network_exercise_reveals_each_number_and_marks_a_mistake(browser: A
     assert "Done: " + str(len(exercise.questions) - 1) + " of" in state(browser)["feedback"]
     assert page_problems(browser) == []
     assert text_problems(text_boxes(browser, "svg.cg-network")) == []
+
+
+# ----------------------------------------------------------------------------
+# In a notebook: outputs put in by script, several on one page
+# ----------------------------------------------------------------------------
+
+
+def test_exercises_work_side_by_side_as_a_notebook_shows_them(browser: Any, tmp_path: Path):
+    formatters = pytest.importorskip("IPython.core.formatters")
+    loss, _ = neuron_loss()
+    graph_exercise = Exercise(loss)
+    network = NetworkReplay(MLP(2, [2, 1], seed=1), [0.5, -1.0], target=[1.0]).exercise()
+    outputs = [
+        (how, display_markup(formatters.DisplayFormatter().format(exercise)[0]))
+        for how, exercise in (("lab", graph_exercise), ("classic", network), ("inline", graph_exercise))
+    ]
+    assert open_page(browser, notebook_page(tmp_path / "notebook.html", outputs)) == []
+    pages = browser.find_elements("css selector", ".cg-exercise")
+    assert len(pages) == 3 and all(page.get_attribute("data-cg-ready") for page in pages)
+    first = sympy_gradients()["e"]
+    for page, typed in [(pages[0], f"{first:.4g}"), (pages[2], f"{-first:.4g}")]:  # right; the sign lost
+        box = page.find_element("css selector", "input.cg-answer")
+        box.send_keys(typed)
+        page.find_element("css selector", "button[type=submit]").click()
+    shown = [dict(browser.execute_script(_STATE, page)) for page in pages]
+    assert verdict(shown[0]["feedback"]) == "right" and shown[0]["prompt"] == "dL/da ="
+    assert shown[1]["feedback"] == "" and shown[1]["progress"] == "1 of " + str(len(network.questions))
+    assert verdict(shown[2]["feedback"]) == "sign" and shown[2]["prompt"] == "dL/de ="  # each page its own
+    assert page_problems(browser) == []
