@@ -292,3 +292,27 @@ def test_max_nodes_sets_the_bound():
     with pytest.raises(GraphTooLargeError):
         Exercise(loss, max_nodes=30)
     assert len(Exercise(loss, max_nodes=31).questions) == 20
+
+
+def test_a_network_exercise_marks_the_weight_or_neuron_where_the_mistake_is_made():
+    """Written from the diagram's keys: w<layer>.<neuron>.<input> for a weight's arrow, n<layer>.<neuron>."""
+    model = MLP(2, [2, 1], seed=5, activation="sigmoid", output_activation="sigmoid")
+    exercise = NetworkReplay(model, [0.5, -1.0], target=[1.0]).exercise()
+    by_prompt = {q.prompt: q for q in exercise.questions}
+
+    def marked(prompt: str, kind: str) -> list[tuple[tuple[str, ...], str]]:
+        question = by_prompt[prompt]
+        return [(keys, w.place) for w, keys in zip(question.row.wrong, question.marks) if w.kind == kind]
+
+    # ∂C/∂w for x1 → h1.1 without its input x1: the mistake is on that weight's arrow
+    assert marked("∂C/∂w (x1 → h1.1)", "missing_factor") == [(("w1.0.0",), "the weight x1 → h1.1")]
+    # σ' taken at h1.2's output: the neuron h1.2 itself
+    at_output = [(("n1.1",), "neuron h1.2 (sigmoid(z)' at its output)")]
+    assert marked("δ(h1.2)", "derivative_at_output") == at_output
+    # δ(h1.2) sent back along the wrong weight: the arrow h1.2 → y1 whose weight belongs in it
+    assert marked("δ(h1.2)", "wrong_weight") == [(("w2.0.1",), "the weight h1.2 → y1")]
+    # the two constant factors at y1 stay apart by their version
+    assert sorted(place for _, place in marked("δ(y1)", "constant_factor")) == [
+        "neuron y1 (×0.5)",
+        "neuron y1 (×2)",
+    ]

@@ -55,13 +55,19 @@ class WrongAnswer:
     explanation: str
     edges: tuple[Edge, ...] = field(default=(), repr=False)
     also: tuple[tuple[str, str], ...] = ()
+    detail: str = ""  # which version of the mistake: "×2" for a constant factor
+
+    @property
+    def place(self) -> str:
+        """Where, with the version of the mistake: ``the edge t1 → t0 (dt1/dt0) (×0.5)``."""
+        return self.where + (f" ({self.detail})" if self.detail else "")
 
     def as_dict(self) -> dict[str, Any]:
         """The answer as plain data, for JSON (the edges, which hold Values, are left out)."""
         return {
             "value": self.value,
             "kind": self.kind,
-            "where": self.where,
+            "where": self.place,
             "explanation": self.explanation,
             "also": [f"{kind} at {where}" if where else kind for kind, where in self.also],
         }
@@ -192,7 +198,9 @@ def _wrong_answer(graph: BackwardGraph, group: list[tuple[float, Mistake]]) -> W
     (number, mistake), others = group[0], group[1:]
     also = tuple(dict.fromkeys((other.kind, _place(other)) for _, other in others))
     explanation = _explain(graph, mistake, {})
-    return WrongAnswer(number, mistake.kind, _place(mistake), explanation, tuple(mistake.changes), also)
+    return WrongAnswer(
+        number, mistake.kind, str(mistake.where), explanation, tuple(mistake.changes), also, mistake.detail
+    )
 
 
 def _place(mistake: Mistake) -> str:
