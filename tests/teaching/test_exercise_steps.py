@@ -316,3 +316,93 @@ def test_a_network_exercise_marks_the_weight_or_neuron_where_the_mistake_is_made
         "neuron y1 (×0.5)",
         "neuron y1 (×2)",
     ]
+
+
+# ----------------------------------------------------------------------------
+# Written for the mutants of steps.py that the tests above let survive
+# ----------------------------------------------------------------------------
+
+
+def chain_of_two() -> tuple[Value, dict[str, Value]]:
+    """L = (w x) c with w = 0.5, x = 1.5, c = 3: dL/dw = x c = 4.5, by hand."""
+    w, x, c = Value(0.5, label="w"), Value(1.5, label="x"), Value(3.0, label="c")
+    t = w * x
+    t.label = "t"
+    loss = t * c
+    loss.label = "L"
+    return loss, {"w": w, "x": x, "c": c, "t": t}
+
+
+def test_one_number_from_two_places_is_named_after_the_one_at_the_node_asked():
+    """Asked only for w: x alone (c left out, at L → t) and w c (the wrong weight, at t → w)
+    are both 1.5; the mistake at w's own edge is named, the other listed, with its place."""
+    loss, nodes = chain_of_two()
+    (row,) = step_table(loss, asked=[nodes["w"]])
+    named = [answer for answer in row.wrong if answer.value == 1.5]
+    assert [(a.kind, a.place) for a in named] == [("wrong_weight", "the edge t → w (dt/dw)")]
+    assert named[0].also == (("missing_factor", "the edge L → t (dL/dt)"),)  # never itself
+    halved = next(answer for answer in row.wrong if answer.value == 2.25)
+    assert halved.place == "the edge t → w (dt/dw) (×0.5)"
+    assert halved.also == (("constant_factor", "the edge L → t (dL/dt) (×0.5)"),)
+    assert halved.as_dict()["also"] == ["constant_factor at the edge L → t (dL/dt) (×0.5)"]
+
+
+def test_the_worked_chain_rule_of_a_node_smaller_than_the_loss():
+    loss, _ = chain_of_two()  # w = 0.5 is smaller than L = 2.25: not the loss all the same
+    rows = {row.name: row for row in step_table(loss)}
+    assert rows["L"].worked == "dL/dL = 1: backward starts here"
+    assert rows["w"].worked == "dL/dw = ∂t/∂w × dL/dt = 1.5 × 3 = 4.5, where ∂t/∂w = x"
+    assert rows["t"].expression == "w * x" and rows["w"].expression == "(input)"
+
+
+def test_the_worked_chain_rule_brackets_negative_factors_and_skips_plain_numbers():
+    a, b, c = Value(-1.0, label="a"), Value(2.0, label="b"), Value(-4.0, label="c")
+    s = a + c
+    s.label = "s"
+    loss = s / b
+    loss.label = "L"
+    rows = {row.name: row for row in step_table(loss)}
+    # d(s/b)/db = -s/b² = 1.25; its formula starts with a minus, the number does not
+    assert rows["b"].worked == "dL/db = ∂L/∂b × dL/dL = 1.25 × 1 = 1.25, where ∂L/∂b = -L/b"
+    # d(a + c)/da = 1: a number needs no formula beside it
+    assert rows["a"].worked == "dL/da = ∂s/∂a × dL/ds = 1 × 0.5 = 0.5"
+    negated = loss * -1.0
+    negated.label = "N"
+    rows = {row.name: row for row in step_table(negated)}
+    assert rows["b"].worked == "dN/db = ∂L/∂b × dN/dL = 1.25 × (-1) = -1.25, where ∂L/∂b = -L/b"
+
+
+def test_a_step_lists_only_mistakes_made_once():
+    """Mistakes made throughout (every sigmoid) are check_gradients' to find; at one step the
+    learner makes one mistake, at one place."""
+    model = MLP(2, [2, 1], seed=5, activation="sigmoid", output_activation="sigmoid")
+    out = model([0.5, -1.0])
+    loss = (out - 1.0) ** 2
+    places = [answer.where for row in step_table(loss) for answer in row.wrong]
+    assert places and not [where for where in places if where.startswith(("every", "layer"))]
+
+
+def test_rows_are_fixed_once_made():
+    loss, _ = chain_of_two()
+    row = step_table(loss)[1]
+    with pytest.raises(AttributeError):
+        row.correct = 0.0  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        row.wrong[0].value = 0.0  # type: ignore[misc]
+    assert "edges" not in repr(row.wrong[0])  # they hold Values: a repr of the whole graph
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (0.0, 0.0, True),
+        (1e12, 1e12 + 1, True),
+        (1e12, 1.001e12, False),
+        (1e-13, -1e-13, False),
+        (1e-13, 1e-13, True),
+    ],
+)
+def test_numbers_are_the_same_but_for_rounding_at_any_size(a: float, b: float, same: bool):
+    from autograd.teaching.diagnosis.steps import _same_number
+
+    assert _same_number(a, b) is same
