@@ -18,7 +18,7 @@ from dataclasses import replace
 import pytest
 import sympy
 
-from autograd import Exercise, Value
+from autograd import Exercise, Value, sum_values
 from autograd.drawing import GraphTooLargeError
 from autograd.teaching.diagnosis.catalog import CATALOG
 from autograd.teaching.diagnosis.report import NO_KNOWN_MISTAKE
@@ -406,3 +406,24 @@ def test_numbers_are_the_same_but_for_rounding_at_any_size(a: float, b: float, s
     from autograd.teaching.diagnosis.steps import _same_number
 
     assert _same_number(a, b) is same
+
+
+def test_a_local_derivative_that_is_a_number_is_not_written_twice():
+    a, b = Value(2.0, label="a"), Value(5.0, label="b")
+    difference = a - b
+    difference.label = "L"
+    rows = {row.name: row for row in step_table(difference)}
+    assert rows["b"].worked == "dL/db = ∂L/∂b × dL/dL = (-1) × 1 = -1"
+    scaled = a * 10.5
+    scaled.label = "M"
+    rows = {row.name: row for row in step_table(scaled)}
+    assert rows["a"].worked == "dM/da = ∂M/∂a × dM/dM = 10.5 × 1 = 10.5"
+
+
+def test_hundreds_of_nodes_may_be_asked_for():
+    """(Counting them is not comparing small cached integers.)"""
+    leaves = [Value(k / 100, label=f"x{k}") for k in range(300)]
+    loss = sum_values([leaf * leaf for leaf in leaves])
+    rows = step_table(loss, asked=leaves)
+    assert [row.name for row in rows] == [leaf.label for leaf in leaves]
+    assert all(row.correct == pytest.approx(2 * leaf.data, abs=1e-15) for row, leaf in zip(rows, leaves))
