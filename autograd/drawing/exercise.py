@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autograd.drawing.display import READABLE_PX, svg_size_px
 from autograd.drawing.draw import walk_graph
 from autograd.drawing.layout import DEFAULT_MAX_NODES, GraphNode
 from autograd.drawing.player import (
@@ -187,7 +188,9 @@ class Exercise(ExercisePage):
         self.start = _start_texts(drawn, loss)
         self.questions = [self._question(row, drawn) for row in rows]
         write_texts(drawing, self.start)  # what a page without scripts shows: every gradient a "?"
+        readable = readable_width_px(drawing)
         fit_width(drawing)
+        drawing.set("data-readable-width", f"{readable:.0f}")  # the page shrinks it no narrower
         self.svg = svg_text(drawing)
 
     def _question(self, row: StepRow, drawn: dict[Value, GraphNode]) -> Question:
@@ -229,6 +232,20 @@ def _arrow_keys(edges: Sequence[Edge], drawn: dict[Value, GraphNode]) -> tuple[s
         node = drawn[value]
         keys.append(f"{node.input_ids[index]}->{node.op_id}")
     return tuple(dict.fromkeys(keys))
+
+
+def readable_width_px(drawing: ET.Element) -> float:
+    """The narrowest the drawing can be shown with its smallest text still ``READABLE_PX`` high.
+
+    Graphviz writes sizes in points (4/3 of a CSS pixel) and font sizes in the same units
+    as the drawing's width. A graph too wide for the page is then shown at this width, and
+    scrolls sideways inside its frame, rather than shrunk past reading.
+    """
+    width, _ = svg_size_px(svg_text(drawing))
+    units = float(drawing.get("viewBox", "0 0 1 1").split()[2]) or 1.0
+    fonts = [float(text.get("font-size", "14")) for text in drawing.iter("text")] or [14.0]
+    smallest_px = min(fonts) * width / units  # at the natural width
+    return width * min(1.0, READABLE_PX / smallest_px)
 
 
 def write_texts(drawing: ET.Element, texts: dict[str, str]) -> None:
@@ -301,6 +318,16 @@ EXERCISE_JS = "(function (uid, questions, start) {" + STEPPER_JS + """
     root.setAttribute("data-cg-ready", "1");
     var keyed = root.querySelectorAll("[data-key]"), gradTexts = root.querySelectorAll("text[data-grad-of]");
     var input = root.querySelector("input.cg-answer"), feedback = root.querySelector(".cg-feedback");
+    var svg = root.querySelector(".cg-stage svg"), stage = root.querySelector(".cg-stage");
+    var fitted = svg.getAttribute("style") || "";
+    function keepReadable() {  // shrunk to fit, but never past reading: then it scrolls in its frame
+      var readable = +svg.getAttribute("data-readable-width");
+      svg.setAttribute("style", fitted);
+      if (readable && svg.getBoundingClientRect().width < readable - 0.5) {
+        svg.style.width = readable + "px";
+        svg.style.maxWidth = "none";
+      }
+    }
     var state = {at: 0, tried: false, firstTry: 0, shownAnswers: 0, marked: []};
     function paint() {
       var texts = Object.assign({}, start), shown = {}, answered = {}, active = {}, marked = {};
@@ -325,6 +352,7 @@ EXERCISE_JS = "(function (uid, questions, start) {" + STEPPER_JS + """
       });
       root.querySelector(".cg-progress").textContent =
         Math.min(state.at + 1, questions.length) + " of " + questions.length;
+      keepInView(stage, root.querySelector("g.active, circle.active, .active"));
       if (question) {
         root.querySelector(".cg-prompt").textContent = question.prompt + " =";
         root.querySelector(".cg-about").textContent = question.about;
@@ -389,6 +417,8 @@ EXERCISE_JS = "(function (uid, questions, start) {" + STEPPER_JS + """
     if (note) note.remove();
     root.querySelector(".cg-ask").hidden = false;
     root.querySelector(".cg-tools").hidden = false;
+    keepReadable();
+    window.addEventListener("resize", keepReadable);
     paint();
   }
   startPlayers(uid, ".cg-exercise", setUp);

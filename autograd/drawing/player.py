@@ -413,6 +413,13 @@ STEPPER_JS = """
     reserveCaptionHeight();
     window.addEventListener("resize", reserveCaptionHeight);
   }
+  // a drawing larger than its frame scrolls inside it: bring target to the middle when it is out of view
+  function keepInView(stage, target) {
+    if (!target) return;
+    var s = stage.getBoundingClientRect(), t = target.getBoundingClientRect();
+    if (t.left < s.left || t.right > s.right) stage.scrollLeft += t.left - s.left - (s.width - t.width) / 2;
+    if (t.top < s.top || t.bottom > s.bottom) stage.scrollTop += t.top - s.top - (s.height - t.height) / 2;
+  }
   function startPlayers(uid, selector, setUp) {
     function setUpAll() {
       var players = document.querySelectorAll(selector + '[data-cg-uid="' + uid + '"]');
@@ -466,11 +473,7 @@ PLAYER_JS = "(function (uid, frames) {" + STEPPER_JS + """
     // a drawing taller than the player (or, at full size, wider) scrolls inside it:
     // keep the node backward is at in view (the page itself does not scroll)
     function follow() {
-      var target = root.querySelector("g.node.active"), stage = root.querySelector(".cg-stage");
-      if (!target) return;
-      var s = stage.getBoundingClientRect(), t = target.getBoundingClientRect();
-      if (t.left < s.left || t.right > s.right) stage.scrollLeft += t.left - s.left - (s.width - t.width) / 2;
-      if (t.top < s.top || t.bottom > s.bottom) stage.scrollTop += t.top - s.top - (s.height - t.height) / 2;
+      keepInView(root.querySelector(".cg-stage"), root.querySelector("g.node.active"));
     }
     stepperControls(root, frames, show, function () { return current; }, function (go, b) {
       if (go !== "size") return;

@@ -247,3 +247,42 @@ def test_exercises_work_side_by_side_as_a_notebook_shows_them(browser: Any, tmp_
     assert shown[1]["feedback"] == "" and shown[1]["progress"] == "1 of " + str(len(network.questions))
     assert verdict(shown[2]["feedback"]) == "sign" and shown[2]["prompt"] == "dL/de ="  # each page its own
     assert page_problems(browser) == []
+
+
+# ----------------------------------------------------------------------------
+# A model's graph: too wide to shrink to 1,000 px and still read
+# ----------------------------------------------------------------------------
+
+_ACTIVE_IN_VIEW = """
+var root = arguments[0], stage = root.querySelector(".cg-stage").getBoundingClientRect();
+var node = root.querySelector("g.node.active").getBoundingClientRect();
+return node.left >= stage.left && node.right <= stage.right
+    && node.top >= stage.top && node.bottom <= stage.bottom;
+"""
+
+
+def test_a_wide_graph_stays_readable_and_the_node_asked_stays_in_view(browser: Any, tmp_path: Path):
+    model = MLP(2, [4, 4, 1], activation="tanh", seed=0)
+    loss = (model([Value(0.5, label="x1"), Value(-1.5, label="x2")]) - 1.0) ** 2
+    loss.label = "L"
+    exercise = Exercise(loss)
+    problems = open_page(browser, exercise.save(tmp_path / "wide.html"))
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 1000
+    assert [p for p in problems if p.startswith("console")] == []
+    smallest = min(box["font"] for box in text_boxes(browser, ".cg-exercise svg"))
+    assert smallest >= 9.0 - 0.01, f"texts {smallest:.1f} px high"
+    page = browser.find_element("css selector", ".cg-exercise")
+    for question in exercise.questions[:8]:
+        assert browser.execute_script(_ACTIVE_IN_VIEW, page), question.prompt
+        answer(browser, f"{question.row.correct:.4g}")
+
+
+def test_the_readable_width_check_can_fail(browser: Any, tmp_path: Path):
+    """The same page with the script's limit taken out shrinks the drawing past reading."""
+    model = MLP(2, [4, 4, 1], activation="tanh", seed=0)
+    loss = (model([Value(0.5, label="x1"), Value(-1.5, label="x2")]) - 1.0) ** 2
+    page = Exercise(loss).html().replace("data-readable-width", "data-ignored")
+    path = tmp_path / "shrunk.html"
+    path.write_text(f"<!DOCTYPE html><html><body>{page}</body></html>", encoding="utf-8")
+    open_page(browser, path)
+    assert min(box["font"] for box in text_boxes(browser, ".cg-exercise svg")) < 9.0
