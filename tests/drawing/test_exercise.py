@@ -175,3 +175,56 @@ def test_weights_of_a_third_layer_are_named_by_their_own_columns():
     question = exercise.questions[1]
     assert question.prompt == "∂C/∂w (h2.1 → y1)"
     assert {answer.where for answer in question.row.wrong} == {"the weight h2.1 → y1"}
+
+
+def test_a_network_answer_lists_the_other_kinds_only_once_each_and_not_its_own():
+    from autograd.teaching.diagnosis.steps import WrongAnswer
+    from nn.diagram.exercise import _in_network_words
+
+    replay = NetworkReplay(MLP(2, [1], seed=0), [1.0, 2.0], target=[0.0])
+    also = (("wrong_weight", "the edge t3 → w"), ("sign", "the edge t5 → t4"), ("missing_factor", "t2"))
+    answer = WrongAnswer(1.0, "sign", "the edge t3 → t2", "...", (), also)
+    told = _in_network_words(answer, ("w1.0.1",), replay)
+    assert told.where == "the weight x2 → y1" and told.explanation == KINDS["sign"].explanation
+    assert told.also == (("wrong_weight", ""), ("missing_factor", ""))
+
+
+# ----------------------------------------------------------------------------
+# How narrow a drawing may be shown and still be read
+# ----------------------------------------------------------------------------
+
+
+def svg_element(width: str, view_box: str, fonts: list[str]) -> Any:
+    import xml.etree.ElementTree as ET
+
+    texts = "".join(f'<text font-size="{size}">t</text>' for size in fonts)
+    return ET.fromstring(f'<svg width="{width}" height="100pt" viewBox="{view_box}">{texts}</svg>')
+
+
+@pytest.mark.parametrize(
+    ("width", "view_box", "fonts", "readable"),
+    [
+        # 300 pt = 400 px wide; the 9-unit text is 12 px high at that width: 9 px at 300 px
+        ("300pt", "0 0 300 100", ["12", "9"], 300.0),
+        # drawn at twice its units: the 9-unit text is 24 px high at 800 px; 9 px at 300 px
+        ("600pt", "0 0 300 100", ["9", "20"], 300.0),
+        # text too small even at the natural width: never wider than that
+        ("300pt", "0 0 300 100", ["4"], 400.0),
+        # no text: Graphviz's default 14
+        ("300pt", "0 0 300 100", [], 400.0 * 9 / (14 * 4 / 3)),
+    ],
+)
+def test_the_readable_width_is_where_the_smallest_text_is_9_px(width, view_box, fonts, readable):
+    from autograd.drawing.exercise import readable_width_px
+
+    assert readable_width_px(svg_element(width, view_box, fonts)) == pytest.approx(readable)
+
+
+def test_the_page_data_is_written_as_it_reads():
+    loss, _, _ = product()
+    exercise = Exercise(loss)
+    page = exercise.html()
+    assert '"worked":"dL/dw = ∂L/∂w × dL/dL' in page  # not ∂ escaped: the page stays readable
+    uid = page_data(page)[0]
+    original = re.findall(r' id="([^"]*)"', exercise.svg)
+    assert re.findall(r' id="([^"]*)"', page) == [f"{uid}-{found}" for found in original]
