@@ -241,6 +241,16 @@ def test_the_examples_run_from_the_menu_and_show_their_pictures(page: Any) -> No
     assert 'class="cg-network' in xor["figures"][0]["html"]  # the model on the last line: its diagram
     assert xor["errors"] == [] and xor["stderr"] == ""
 
+    exercise = run_editor(page, example="backward-as-an-exercise")
+    (figure,) = exercise["figures"]
+    assert fits(figure)
+    assert page.find_element("css selector", ".cg-exercise .cg-prompt").text == "dL/dt0 ="
+    answer = page.find_element("css selector", ".cg-exercise input.cg-answer")
+    answer.send_keys("0.7864")  # dL/dt for L = tanh(t): 1 - tanh(0.5)², by hand
+    answer.send_keys("\ue007")  # Enter
+    feedback = page.find_element("css selector", ".cg-exercise .cg-feedback").text
+    assert feedback.startswith("Right: dL/dt0 = 0.7864"), feedback  # its script ran, and checked it
+
 
 def test_every_example_of_the_menu_runs_without_an_error(page: Any) -> None:
     examples = page.execute_script("return window.chaingrad.examples")
