@@ -228,3 +228,17 @@ def test_the_page_data_is_written_as_it_reads():
     uid = page_data(page)[0]
     original = re.findall(r' id="([^"]*)"', exercise.svg)
     assert re.findall(r' id="([^"]*)"', page) == [f"{uid}-{found}" for found in original]
+
+
+def test_exercises_built_in_threads_are_the_ones_built_one_by_one():
+    from concurrent.futures import ThreadPoolExecutor
+
+    def build(seed: int) -> str:
+        model = MLP(2, [3, 1], seed=seed, activation="tanh")
+        loss = (model([0.5, -1.0]) - 1.0) ** 2
+        return Exercise(loss).html() + network_exercise(model, [0.5, -1.0]).html()
+
+    alone = [build(seed) for seed in range(6)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(build, range(6)))
+    assert together == alone
