@@ -104,13 +104,28 @@ def _prompt(question: str) -> str:
 
 
 def _places(replay: NetworkReplay) -> dict[Value, tuple[str, int, int]]:
-    """Where each node of a neuron is drawn: its dot, sum and activation, by (kind, column, neuron)."""
+    """Where each node of a neuron is drawn, by (kind, column, neuron): its dot, and the
+    neuron's circle for its sum z and every node of its activation a = f(z)."""
     places: dict[Value, tuple[str, int, int]] = {}
     for layer, (zs, activations) in enumerate(zip(replay.trace.z, replay.trace.a)):
         for j, (z, a) in enumerate(zip(zs, activations)):
-            places[z] = places[a] = ("neuron", layer + 1, j)
+            for node in (z, *_activation_nodes(a, z)):
+                places[node] = ("neuron", layer + 1, j)
             places[z.children[0]] = ("dot", layer + 1, j)  # z = dot(w, x) + b
     return places
+
+
+def _activation_nodes(a: Value, z: Value) -> list[Value]:
+    """The nodes that compute a = f(z) from z: a itself and, for f(z) = sigmoid(z + 1), the z + 1."""
+    found: list[Value] = []
+    stack = [a]
+    while stack:
+        node = stack.pop()
+        if node is z or node in found or not node.children:
+            continue
+        found.append(node)
+        stack.extend(node.children)
+    return found
 
 
 def _marked_keys(edges: tuple[Edge, ...], places: dict[Value, tuple[str, int, int]]) -> tuple[str, ...]:

@@ -242,3 +242,16 @@ def test_exercises_built_in_threads_are_the_ones_built_one_by_one():
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(build, range(6)))
     assert together == alone
+
+
+def test_a_mistake_inside_an_activation_of_its_own_marks_its_neuron():
+    """f(z) = sigmoid(z + 1), as the autoencoder homework: the z + 1 is part of the neuron."""
+
+    def shifted_sigmoid(z: Value) -> Value:
+        return (z + 1).sigmoid()
+
+    model = MLP(2, [2, 1], seed=3, activation=shifted_sigmoid, output_activation=shifted_sigmoid)
+    exercise = network_exercise(model, [0.5, -1.0])
+    delta = next(q for q in exercise.questions if q.prompt == "δ(h1.1)")
+    marks = {keys for answer, keys in zip(delta.row.wrong, delta.marks) if answer.kind != "wrong_weight"}
+    assert ("n1.0",) in marks and ("loss",) not in marks
