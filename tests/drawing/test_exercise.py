@@ -245,13 +245,17 @@ def test_exercises_built_in_threads_are_the_ones_built_one_by_one():
 
 
 def test_a_mistake_inside_an_activation_of_its_own_marks_its_neuron():
-    """f(z) = sigmoid(z + 1), as the autoencoder homework: the z + 1 is part of the neuron."""
+    """f(z) = sigmoid(2z + 1), an activation of the user's own (the autoencoder homework's
+    is sigmoid(z + 1)): its 2z and 2z + 1 are part of the neuron. z = 3 here, larger than f(z)."""
 
-    def shifted_sigmoid(z: Value) -> Value:
-        return (z + 1).sigmoid()
+    def scaled_sigmoid(z: Value) -> Value:
+        return (z * 2 + 1).sigmoid()
 
-    model = MLP(2, [2, 1], seed=3, activation=shifted_sigmoid, output_activation=shifted_sigmoid)
-    exercise = network_exercise(model, [0.5, -1.0])
+    from nn import Layer
+
+    hidden = Layer.from_weights([[2.0, 0.0], [0.5, 0.5]], [1.0, 0.0], activation=scaled_sigmoid)
+    output = Layer.from_weights([[1.0, -1.0]], [0.0], activation=scaled_sigmoid)
+    exercise = network_exercise(MLP.from_layers([hidden, output]), [1.0, -1.0])
     delta = next(q for q in exercise.questions if q.prompt == "δ(h1.1)")
     marks = {keys for answer, keys in zip(delta.row.wrong, delta.marks) if answer.kind != "wrong_weight"}
     assert ("n1.0",) in marks and ("loss",) not in marks
