@@ -139,6 +139,7 @@ class NetworkNumbers:
     weight_grads: list[list[list[float]]] | None = None  # ∂C/∂w of each weight
     loss: float | None = None  # C, drawn after the outputs (the replay)
     loss_notes: tuple[str, ...] = ()  # lines under "C = 0.2884": its formula, the targets
+    loss_reads: tuple[int, ...] | None = None  # the outputs the loss depends on (None: all of them)
 
 
 @dataclass(frozen=True)
@@ -509,7 +510,10 @@ class _NetworkDrawing:
             for k, (text, _, bold) in enumerate(lines)
         ]
         frame = Box(x, boxes[0].top - 6, max(b.right for b in boxes) + 8, boxes[-1].bottom + 6)
+        read = numbers.loss_reads
         for node in drawn:
+            if read is not None and node.index not in read:
+                continue  # an output the loss does not use gets no arrow into it
             self.canvas.arrow(
                 right + 6, node.y, x, min(max(node.y, frame.top + 6), frame.bottom - 6), color=MUTED
             )

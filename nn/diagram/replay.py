@@ -37,6 +37,7 @@ from typing import Any
 
 from autograd import Value, gradients, sum_values
 from autograd.drawing.player import STEPPER_JS, script_safe, standalone_page, step_buttons
+from autograd.engine import topological_order
 from nn._checks import finite_number, sequence
 from nn.diagram.draw import check_digits, checked_names
 from nn.diagram.network import (
@@ -131,6 +132,7 @@ class NetworkReplay:
             weight_grads=[[[self._grads[w] for w in n.w] for n in layer.neurons] for layer in self.layers],
             loss=self.loss.data,
             loss_notes=loss_notes,
+            loss_reads=_outputs_read(self.loss, self.trace.outputs),
         )
         self.svg = render_network(self.layers, numbers, self.style).svg
         self.frames = self._frames()
@@ -279,6 +281,12 @@ class NetworkReplay:
 
     def __repr__(self) -> str:
         return f"<NetworkReplay: {len(self.frames)} frames of backprop through {' → '.join(self._sizes())}>"
+
+
+def _outputs_read(loss: Value, outputs: list[Value]) -> tuple[int, ...]:
+    """The numbers of the outputs that ``loss`` was computed from (a loss may use only some)."""
+    used = set(topological_order(loss))
+    return tuple(k for k, output in enumerate(outputs) if output in used)
 
 
 def _loss_of(

@@ -113,3 +113,11 @@ def test_the_page_is_one_offline_file_and_names_cannot_break_it(tmp_path):
     assert (
         NetworkReplay(chain(), [3.0], target=1.0).html() == NetworkReplay(chain(), [3.0], target=1.0).html()
     )
+
+
+def test_an_output_the_loss_does_not_use_gets_no_arrow_into_it():
+    model = MLP(2, [2], seed=0)
+    both = NetworkReplay(model, [1.0, 2.0], loss=lambda outputs: outputs[0] + outputs[1])
+    first = NetworkReplay(model, [1.0, 2.0], loss=lambda outputs: outputs[0] * 1.0)
+    assert first.svg.count("<polygon") == both.svg.count("<polygon") - 1  # one arrowhead fewer
+    assert first.svg.count("<line") == both.svg.count("<line") - 1
