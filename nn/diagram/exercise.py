@@ -60,7 +60,7 @@ class NetworkExercise(ExercisePage):
             wrong = [_in_network_words(answer, keys, replay) for answer, keys in zip(row.wrong, marks)]
             question = Question(
                 row=replace(row, wrong=tuple(wrong)),
-                prompt=_prompt(frame.question),
+                prompt=frame.prompt,
                 about=frame.question,
                 active=frame.active,
                 reveal=frame.reveal,
@@ -93,14 +93,6 @@ def _key_words(key: str, replay: NetworkReplay) -> str:
         column, j = (int(part) for part in key[1:].split("."))
         return f"neuron {replay.name(column, j)}"
     return "the loss"
-
-
-def _prompt(question: str) -> str:
-    """The short prompt of a frame's question: ``δ(h1)`` or ``∂C/∂w (x1 → h1)``."""
-    place, _, _ = question.partition(":")
-    if place.startswith("weight "):
-        return f"∂C/∂w ({place.removeprefix('weight ')})"
-    return f"δ({place.split()[-1]})"
 
 
 def _places(replay: NetworkReplay) -> dict[Value, tuple[str, int, int]]:

@@ -72,6 +72,7 @@ class ReplayFrame:
     caption: str
     asks: Value | None = None  # the Value whose gradient this frame finds (None at the start)
     question: str = ""  # what an exercise asks at this frame, without the answer
+    prompt: str = ""  # the same, short, before the answer box: δ(h1.1), ∂C/∂w (x1 → h1.1)
 
 
 class NetworkReplay:
@@ -197,7 +198,8 @@ class NetworkReplay:
                 f"= {n(delta)}; and ∂C/∂b = δ"
             )
             question = f"output neuron {name}: δ = ∂C/∂z = ∂C/∂a{through} × f′(z)"
-            return ReplayFrame((key, "loss"), (f"delta-{key}",), caption, self.trace.z[layer][j], question)
+            z = self.trace.z[layer][j]
+            return ReplayFrame((key, "loss"), (f"delta-{key}",), caption, z, question, f"δ({name})")
         after = self.layers[column]
         terms = [f"{n(k.w[j].data)} × {n(self.delta(column, m))}" for m, k in enumerate(after.neurons)]
         shown = " + ".join(terms[:MAX_TERMS]) + (
@@ -214,7 +216,7 @@ class NetworkReplay:
             *(f"n{column + 1}.{m}" for m in drawn_next),
         )
         question = f"hidden neuron {name}: δ = ∂C/∂z = f′(z) × Σ_k w_k·δ_k (over the next layer)"
-        return ReplayFrame(active, (f"delta-{key}",), caption, self.trace.z[layer][j], question)
+        return ReplayFrame(active, (f"delta-{key}",), caption, self.trace.z[layer][j], question, f"δ({name})")
 
     def _weight_frame(self, column: int, j: int, i: int) -> ReplayFrame:
         """The gradient of the weight from input i into neuron j of layer ``column``: δ_j × a_i."""
@@ -231,9 +233,9 @@ class NetworkReplay:
         key = f"w{column}.{j}.{i}"
         question = f"weight {name} → {target}: ∂C/∂w = δ({target}) × {reads}"
         weight = self.layers[layer].neurons[j].w[i]
-        return ReplayFrame(
-            (key, f"n{column}.{j}", f"n{column - 1}.{i}"), (f"grad-{key}",), caption, weight, question
-        )
+        active = (key, f"n{column}.{j}", f"n{column - 1}.{i}")
+        prompt = f"∂C/∂w ({name} → {target})"
+        return ReplayFrame(active, (f"grad-{key}",), caption, weight, question, prompt)
 
     # -- showing it ----------------------------------------------------------------
 

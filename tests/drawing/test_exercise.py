@@ -259,3 +259,13 @@ def test_a_mistake_inside_an_activation_of_its_own_marks_its_neuron():
     delta = next(q for q in exercise.questions if q.prompt == "δ(h1.1)")
     marks = {keys for answer, keys in zip(delta.row.wrong, delta.marks) if answer.kind != "wrong_weight"}
     assert ("n1.0",) in marks and ("loss",) not in marks
+
+
+def test_input_names_with_colons_and_spaces_stay_whole_in_the_prompts():
+    names = ["speed: km/h", "mass (kg)"]
+    exercise = NetworkReplay(MLP(2, [1], seed=0), [1.0, 2.0], target=[0.0], input_names=names).exercise()
+    assert [q.prompt for q in exercise.questions] == [
+        "δ(y1)",
+        "∂C/∂w (speed: km/h → y1)",
+        "∂C/∂w (mass (kg) → y1)",
+    ]
