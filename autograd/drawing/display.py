@@ -255,11 +255,20 @@ def svg_size_px(svg: str) -> tuple[float, float]:
     tag = _root_tag(svg)
     sizes = []
     for attribute in ("width", "height"):
-        found = re.search(rf'\s{attribute}="([\d.]+)\s*([a-z]*)"', tag)
-        if found is None or found.group(2) not in _PX_PER_UNIT:
+        found = re.search(rf'\s{attribute}="([^"]*)"', tag)
+        size = length_px(found.group(1)) if found is not None else None
+        if size is None:
             raise ValueError(f"the SVG's root element has no {attribute} in pt or px: {tag[:200]!r}")
-        sizes.append(float(found.group(1)) * _PX_PER_UNIT[found.group(2)])
+        sizes.append(size)
     return sizes[0], sizes[1]
+
+
+def length_px(length: str) -> float | None:
+    """An SVG length (``"342pt"``, ``"120px"``, ``"80"``) in CSS px; None if it is not one."""
+    found = re.fullmatch(r"([\d.]+)\s*([a-z]*)", length)
+    if found is None or found.group(2) not in _PX_PER_UNIT:
+        return None
+    return float(found.group(1)) * _PX_PER_UNIT[found.group(2)]
 
 
 def shown_width_px(svg: str, page_width_px: float) -> float:

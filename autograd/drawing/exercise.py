@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograd.drawing.display import READABLE_PX, svg_size_px
+from autograd.drawing.display import READABLE_PX, length_px
 from autograd.drawing.draw import walk_graph
 from autograd.drawing.layout import DEFAULT_MAX_NODES, GraphNode
 from autograd.drawing.player import (
@@ -241,7 +241,9 @@ def readable_width_px(drawing: ET.Element) -> float:
     as the drawing's width. A graph too wide for the page is then shown at this width, and
     scrolls sideways inside its frame, rather than shrunk past reading.
     """
-    width, _ = svg_size_px(svg_text(drawing))
+    width = length_px(drawing.get("width", ""))
+    if width is None:
+        raise ValueError(f"the drawing has no width in pt or px: {drawing.get('width')!r}")
     units = float(drawing.get("viewBox", "0 0 1 1").split()[2]) or 1.0
     fonts = [float(text.get("font-size", "14")) for text in drawing.iter("text")] or [14.0]
     smallest_px = min(fonts) * width / units  # at the natural width
